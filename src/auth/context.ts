@@ -1,0 +1,31 @@
+// What every domain verb is given: the database and the policy numbers, passed explicitly.
+import type { Db } from "../db/client.ts";
+
+export interface AuthContext {
+  db: Db;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  passwordMinLength: number;
+  ticketTtlMs: number;
+  /** Identifies this process among instances sharing the database. */
+  instanceId: string;
+}
+
+/** Where a request or socket came from, for the session list and the audit log. */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** A user as the edges may show it: never the password hash. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  createdAt: number;
+}
+
+/** A refusal the edges can show as it is: a stable code and a sentence for people. */
+export interface AuthFailure {
+  code: string;
+  message: string;
+}

@@ -1,0 +1,24 @@
+// Origin parsing and the allow-list check shared by the socket handshake and the HTTP API.
+
+/** "https://Example.com:443" -> "https://example.com"; null unless it is a bare http(s) origin. */
+export function normalizeOrigin(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  const bare = url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+  const web = url.protocol === "https:" || url.protocol === "http:";
+  return bare && web ? url.origin : null;
+}
+
+/**
+ * True only for an Origin header that equals an allowed origin exactly (scheme, host, port).
+ * Browsers send origins already normalized, so anything else is refused. Stricter than oslo's
+ * verifyRequestOrigin, which compares hosts only: an http:// page on the same host must not be
+ * able to act for the https:// app (WS-1).
+ */
+export function isAllowedOrigin(origin: string | null | undefined, allowed: ReadonlySet<string>): boolean {
+  return typeof origin === "string" && allowed.has(origin);
+}

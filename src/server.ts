@@ -1,0 +1,112 @@
+// Starts Latch from a config: database, TLS, the HTTP app and the socket on one port.
+import { mkdirSync } from "node:fs";
+import type { Server } from "bun";
+import type { AuthContext } from "./auth/context.ts";
+import { warmUpCredentials } from "./auth/credentials.ts";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/client.ts";
+import { createApp } from "./http/app.ts";
+import type { SessionEndReason } from "./http/deps.ts";
+import type { Logger } from "./lib/log.ts";
+import { loadTls } from "./lib/tls.ts";
+import { generateId } from "./lib/tokens.ts";
+import { HSTS_VALUE } from "./lib/web-constants.ts";
+import { createSocketHandler } from "./ws/handlers.ts";
+import type { SocketData } from "./ws/socket-data.ts";
+import { upgradeSocket } from "./ws/upgrade.ts";
+
+export interface RunningServer {
+  server: Server<SocketData>;
+  /** https://host:port of the main server. */
+  url: URL;
+  redirectServer: Server<unknown> | null;
+  auth: AuthContext;
+  /** Stops accepting, closes sockets with 1001, finishes requests, closes the database. */
+  stop(): Promise<void>;
+}
+
+// Sockets and in-flight requests get this long to finish before they are cut.
+const SHUTDOWN_GRACE_MS = 3000;
+
+/** Starts the server described by `config`; resolves once it listens. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  const auth: AuthContext = {
+    db: database.db,
+    sessionIdleMs: config.sessionIdleSeconds * 1000,
+    sessionAbsoluteMs: config.sessionAbsoluteSeconds * 1000,
+    passwordMinLength: config.passwordMinLength,
+    ticketTtlMs: config.ticketTtlSeconds * 1000,
+    instanceId: generateId(),
+  };
+  void warmUpCredentials();
+  const tls = await loadTls(config.tls, config.dataDir, (line) => logger.info({ event: "tls", message: line }));
+
+  let allowedOrigins: ReadonlySet<string> = new Set(config.origins ?? []);
+  const sockets = createSocketHandler({ logger });
+  const app = createApp({
+    auth,
+    logger,
+    allowedOrigins: () => allowedOrigins,
+    onSessionsEnded: (_ids: string[], _reason: SessionEndReason) => {},
+  });
+  const server: Server<SocketData> = Bun.serve<SocketData>({
+    port: config.port,
+    hostname: config.host,
+    tls,
+    fetch(request, server) {
+      if (new URL(request.url).pathname === "/ws") {
+        return upgradeSocket(request, server, { auth, allowedOrigins: () => allowedOrigins });
+      }
+      return app.fetch(request, { server });
+    },
+    websocket: sockets.handler,
+    error(error) {
+      logger.error({ event: "server_error", err: error });
+      return new Response(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }), {
+        status: 500,
+        headers: { "content-type": "application/json", "strict-transport-security": HSTS_VALUE },
+      });
+    },
+  });
+  const port = server.port ?? config.port;
+  if (!config.origins) allowedOrigins = new Set(defaultOrigins(config.host, port));
+  const redirectServer = config.httpRedirectPort === null ? null : startRedirectServer(config.host, config.httpRedirectPort, port);
+  const url = new URL(`https://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`);
+  logger.info({ event: "listening", url: url.origin, redirectPort: redirectServer?.port ?? null, origins: [...allowedOrigins] });
+
+  let stopping: Promise<void> | null = null;
+  async function stop(): Promise<void> {
+    const closed = server.stop(false);
+    redirectServer?.stop(true);
+    for (const ws of sockets.open) ws.close(1001, "server shutting down");
+    await Promise.race([closed, Bun.sleep(SHUTDOWN_GRACE_MS)]);
+    await server.stop(true);
+    database.close();
+    logger.info({ event: "stopped" });
+  }
+  return { server, url, redirectServer, auth, stop: () => (stopping ??= stop()) };
+}
+
+// The server's own https origins: the names the self-signed certificate covers, plus HOST.
+function defaultOrigins(host: string, port: number): string[] {
+  const names = ["localhost", "127.0.0.1", "[::1]"];
+  const wildcard = host === "0.0.0.0" || host === "::";
+  if (!wildcard) names.push(host.includes(":") ? `[${host}]` : host);
+  return [...new Set(names.map((name) => new URL(`https://${name}:${port}`).origin))];
+}
+
+// TLS-2: the plain-HTTP port only redirects, sets no cookie and serves nothing else.
+function startRedirectServer(host: string, port: number, httpsPort: number): Server<unknown> {
+  return Bun.serve({
+    port,
+    hostname: host,
+    fetch(request) {
+      const url = new URL(request.url);
+      url.protocol = "https:";
+      url.port = String(httpsPort);
+      return new Response(null, { status: 308, headers: { location: url.href } });
+    },
+  });
+}

@@ -1,0 +1,51 @@
+// The socket handshake: Origin allow-list first (WS-1), then the session cookie, then upgrade.
+import type { Server } from "bun";
+import type { AuthContext } from "../auth/context.ts";
+import { validateSessionToken } from "../auth/sessions.ts";
+import { readClientInfo } from "../lib/request-client.ts";
+import { HSTS_VALUE, SESSION_COOKIE } from "../lib/web-constants.ts";
+import { isAllowedOrigin } from "../lib/origin.ts";
+import { generateId } from "../lib/tokens.ts";
+import type { SocketData } from "./socket-data.ts";
+
+const HSTS_HEADER = { "Strict-Transport-Security": HSTS_VALUE };
+
+export interface UpgradeDeps {
+  auth: AuthContext;
+  allowedOrigins: () => ReadonlySet<string>;
+}
+
+/** Upgrades `request` to a socket, or answers with the reason it may not have one. */
+export async function upgradeSocket(
+  request: Request,
+  server: Server<SocketData>,
+  deps: UpgradeDeps,
+): Promise<Response | undefined> {
+  // Cross-site WebSocket hijacking: browsers send cookies on cross-origin handshakes, so a
+  // foreign or missing Origin is refused before the cookie is even looked at.
+  if (!isAllowedOrigin(request.headers.get("origin"), deps.allowedOrigins())) {
+    return refuse(403, "forbidden_origin", "This origin may not open a socket.");
+  }
+  const data: SocketData = {
+    socketId: generateId(),
+    client: readClientInfo(request, server as Server<unknown>),
+    user: null,
+    sessionId: null,
+    sessionExpiresAt: null,
+  };
+  const token = new Bun.CookieMap(request.headers.get("cookie") ?? "").get(SESSION_COOKIE);
+  if (token) {
+    const valid = await validateSessionToken(deps.auth, token);
+    if (valid) {
+      data.user = valid.user;
+      data.sessionId = valid.session.id;
+      data.sessionExpiresAt = valid.session.expiresAt;
+    }
+  }
+  if (server.upgrade(request, { data, headers: HSTS_HEADER })) return undefined;
+  return refuse(426, "upgrade_required", "This endpoint only speaks WebSocket.");
+}
+
+function refuse(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status, headers: HSTS_HEADER });
+}
