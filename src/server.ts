@@ -6,12 +6,13 @@ import { warmUpCredentials } from "./auth/credentials.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { createApp } from "./http/app.ts";
-import type { SessionEndReason } from "./http/deps.ts";
 import type { Logger } from "./lib/log.ts";
 import { loadTls } from "./lib/tls.ts";
 import { generateId } from "./lib/tokens.ts";
 import { HSTS_VALUE } from "./lib/web-constants.ts";
 import { createSocketHandler } from "./ws/handlers.ts";
+import { CLOSE_CODES } from "./ws/protocol.ts";
+import { SocketRegistry } from "./ws/registry.ts";
 import type { SocketData } from "./ws/socket-data.ts";
 import { upgradeSocket } from "./ws/upgrade.ts";
 
@@ -21,6 +22,7 @@ export interface RunningServer {
   url: URL;
   redirectServer: Server<unknown> | null;
   auth: AuthContext;
+  registry: SocketRegistry;
   /** Stops accepting, closes sockets with 1001, finishes requests, closes the database. */
   stop(): Promise<void>;
 }
@@ -44,12 +46,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const tls = await loadTls(config.tls, config.dataDir, (line) => logger.info({ event: "tls", message: line }));
 
   let allowedOrigins: ReadonlySet<string> = new Set(config.origins ?? []);
-  const sockets = createSocketHandler({ logger });
+  const registry = new SocketRegistry();
   const app = createApp({
     auth,
     logger,
     allowedOrigins: () => allowedOrigins,
-    onSessionsEnded: (_ids: string[], _reason: SessionEndReason) => {},
+    onSessionsEnded: (sessionIds, reason, exceptSocketId) => {
+      const except = exceptSocketId ? registry.findSocket(exceptSocketId) : undefined;
+      registry.closeSessions(sessionIds, reason, except);
+    },
   });
   const server: Server<SocketData> = Bun.serve<SocketData>({
     port: config.port,
@@ -61,7 +66,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       }
       return app.fetch(request, { server });
     },
-    websocket: sockets.handler,
+    websocket: createSocketHandler({ auth, registry, logger, anonSocketMs: config.anonSocketSeconds * 1000 }),
     error(error) {
       logger.error({ event: "server_error", err: error });
       return new Response(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }), {
@@ -80,13 +85,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   async function stop(): Promise<void> {
     const closed = server.stop(false);
     redirectServer?.stop(true);
-    for (const ws of sockets.open) ws.close(1001, "server shutting down");
+    for (const ws of registry.all()) ws.close(CLOSE_CODES.goingAway, "server shutting down");
     await Promise.race([closed, Bun.sleep(SHUTDOWN_GRACE_MS)]);
     await server.stop(true);
     database.close();
     logger.info({ event: "stopped" });
   }
-  return { server, url, redirectServer, auth, stop: () => (stopping ??= stop()) };
+  return { server, url, redirectServer, auth, registry, stop: () => (stopping ??= stop()) };
 }
 
 // The server's own https origins: the names the self-signed certificate covers, plus HOST.

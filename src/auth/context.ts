@@ -29,3 +29,6 @@ export interface AuthFailure {
   code: string;
   message: string;
 }
+
+/** Why a session stopped: ended by its user, by someone else (or a password change), or by time. */
+export type SessionEndReason = "logout" | "revoked" | "expired";

@@ -9,4 +9,8 @@ export interface SocketData {
   sessionId: string | null;
   /** When the session ends if nothing extends it (ms since epoch); null while anonymous. */
   sessionExpiresAt: number | null;
+  /** A register/login/complete is running: one at a time per socket, so Argon2id cannot be queued up. */
+  authInFlight: boolean;
+  /** Closes an anonymous socket that has not signed in in time (WS-2). */
+  anonymousTimer: ReturnType<typeof setTimeout> | null;
 }

@@ -32,6 +32,8 @@ export async function upgradeSocket(
     user: null,
     sessionId: null,
     sessionExpiresAt: null,
+    authInFlight: false,
+    anonymousTimer: null,
   };
   const token = new Bun.CookieMap(request.headers.get("cookie") ?? "").get(SESSION_COOKIE);
   if (token) {

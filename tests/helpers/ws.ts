@@ -24,7 +24,8 @@ export function openSocket(url: string, options: SocketOptions = {}): Promise<Te
   const origin = options.origin === undefined ? new URL(url.replace(/^wss:/, "https:")).origin : options.origin;
   if (origin !== null) headers.origin = origin;
   if (options.cookie) headers.cookie = options.cookie;
-  const ws = new WebSocket(url, { headers, tls: { rejectUnauthorized: false } });
+  // Bun's WebSocket takes headers and TLS options; the DOM typing of the constructor does not know them.
+  const ws = new WebSocket(url, { headers, tls: { rejectUnauthorized: false } } as unknown as string[]);
   const received: Record<string, any>[] = [];
   const waiting: ((message: Record<string, any>) => void)[] = [];
   let cursor = 0;

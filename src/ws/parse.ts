@@ -1,0 +1,36 @@
+// Turns a raw frame into a protocol message, or says why it cannot (WS-3).
+import { clientMessageSchema, type ClientMessage } from "./protocol.ts";
+
+export type ParsedFrame =
+  | { ok: true; message: ClientMessage }
+  /** `type` is set when the frame was a well-formed request of a type we do not know. */
+  | { ok: false; id: number | null; type: string | null };
+
+/** Parses and validates one frame; never throws. */
+export function parseFrame(raw: string | Buffer): ParsedFrame {
+  if (typeof raw !== "string") return { ok: false, id: null, type: null };
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, id: null, type: null };
+  }
+  const parsed = clientMessageSchema.safeParse(value);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return { ok: false, id: readId(value), type: readType(value) };
+}
+
+// Echo the request id in the error when there is a usable one, so the client can match it.
+function readId(value: unknown): number | null {
+  const id = isRecord(value) ? value.id : undefined;
+  return typeof id === "number" && Number.isSafeInteger(id) && id >= 0 ? id : null;
+}
+
+function readType(value: unknown): string | null {
+  const type = isRecord(value) ? value.type : undefined;
+  return typeof type === "string" && type.length <= 64 ? type : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

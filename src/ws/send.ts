@@ -1,0 +1,16 @@
+// Sending protocol messages: JSON text frames of the ServerMessage shape only.
+import type { ServerWebSocket } from "bun";
+import type { ErrorBody, ServerMessage } from "./protocol.ts";
+import type { SocketData } from "./socket-data.ts";
+
+export type Socket = ServerWebSocket<SocketData>;
+
+/** Sends one protocol message. */
+export function sendMessage(ws: Socket, message: ServerMessage): void {
+  ws.send(JSON.stringify(message));
+}
+
+/** Sends an error result for request `id` (null when the request had no usable id). */
+export function sendError(ws: Socket, id: number | null, code: ErrorBody["code"], message: string): void {
+  sendMessage(ws, { type: "result", id, ok: false, error: { code, message } });
+}

@@ -1,0 +1,50 @@
+// register, login and login.complete on the socket: the socket half of the ticket handshake.
+import type { AuthContext, PublicUser } from "../auth/context.ts";
+import { verifyCredentials } from "../auth/credentials.ts";
+import { completeLoginTicket, issueLoginTicket } from "../auth/tickets.ts";
+import { registerUser } from "../auth/users.ts";
+import type { ClientMessage } from "./protocol.ts";
+import type { SocketRegistry } from "./registry.ts";
+import { sendError, sendMessage, type Socket } from "./send.ts";
+
+type CredentialsMessage = Extract<ClientMessage, { type: "register" | "login" }>;
+
+export interface SignInDeps {
+  auth: AuthContext;
+  registry: SocketRegistry;
+}
+
+/** register: create the account, then answer with a ticket for the page to redeem. */
+export async function handleRegister(deps: SignInDeps, ws: Socket, message: CredentialsMessage): Promise<void> {
+  const result = await registerUser(deps.auth, message.username, message.password, ws.data.client);
+  if (!result.ok) return sendError(ws, message.id, result.code, result.message);
+  await replyWithTicket(deps, ws, message, result.user);
+}
+
+/** login: check the password, then answer with a ticket; one generic error otherwise (AUTH-1). */
+export async function handleLogin(deps: SignInDeps, ws: Socket, message: CredentialsMessage): Promise<void> {
+  const user = await verifyCredentials(deps.auth, message.username, message.password, ws.data.client);
+  if (!user) return sendError(ws, message.id, "invalid_credentials", "Wrong username or password.");
+  await replyWithTicket(deps, ws, message, user);
+}
+
+/** login.complete: bind this socket to the session its redeemed ticket created. */
+export async function handleLoginComplete(deps: SignInDeps, ws: Socket, id: number): Promise<void> {
+  const completed = await completeLoginTicket(deps.auth, ws.data.socketId, ws.data.client);
+  if (!completed) return sendError(ws, id, "invalid_ticket", "No finished sign-in for this connection; sign in again.");
+  deps.registry.unbind(ws);
+  ws.data.user = completed.user;
+  ws.data.sessionId = completed.session.id;
+  ws.data.sessionExpiresAt = completed.session.expiresAt;
+  deps.registry.bind(ws);
+  if (ws.data.anonymousTimer) clearTimeout(ws.data.anonymousTimer);
+  ws.data.anonymousTimer = null;
+  sendMessage(ws, { type: "result", id, ok: true, user: completed.user });
+  sendMessage(ws, { type: "authenticated", user: completed.user });
+}
+
+async function replyWithTicket(deps: SignInDeps, ws: Socket, message: CredentialsMessage, user: PublicUser): Promise<void> {
+  // WS-5: the ticket is the only secret that ever travels in a socket message.
+  const ticket = await issueLoginTicket(deps.auth, user.id, ws.data.socketId, message.challenge);
+  sendMessage(ws, { type: "result", id: message.id, ok: true, ticket });
+}
