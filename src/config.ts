@@ -19,6 +19,10 @@ export interface Config {
   passwordMinLength: number;
   ticketTtlSeconds: number;
   anonSocketSeconds: number;
+  /** How often this instance reads the shared revocation feed. */
+  revocationPollMs: number;
+  /** How often every bound session is re-read from the database (safety net). */
+  sessionRecheckSeconds: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
 }
 
@@ -33,6 +37,10 @@ const DEFAULT_SESSION_ABSOLUTE_SECONDS = 14 * 24 * 60 * 60;
 const DEFAULT_TICKET_TTL_SECONDS = 60;
 const MAX_TICKET_TTL_SECONDS = 300;
 const DEFAULT_ANON_SOCKET_SECONDS = 120;
+// Other instances close a revoked session's sockets within about this long (SES-5).
+const DEFAULT_REVOCATION_POLL_MS = 500;
+// The full re-check is a safety net for anything the feed missed; it need not be quick.
+const DEFAULT_SESSION_RECHECK_SECONDS = 60;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "silent"] as const;
 
 /** Reads every Latch setting from `env`; throws ConfigError naming the first bad variable. */
@@ -66,6 +74,8 @@ export function loadConfig(env: Env): Config {
     passwordMinLength: readInteger(env, "LATCH_PASSWORD_MIN_LENGTH", 12, 8, 64),
     ticketTtlSeconds: readInteger(env, "LATCH_TICKET_SECONDS", DEFAULT_TICKET_TTL_SECONDS, 1, MAX_TICKET_TTL_SECONDS),
     anonSocketSeconds: readInteger(env, "LATCH_ANON_SOCKET_SECONDS", DEFAULT_ANON_SOCKET_SECONDS, 1, 3600),
+    revocationPollMs: readInteger(env, "LATCH_REVOCATION_POLL_MS", DEFAULT_REVOCATION_POLL_MS, 50, 60_000),
+    sessionRecheckSeconds: readInteger(env, "LATCH_SESSION_RECHECK_SECONDS", DEFAULT_SESSION_RECHECK_SECONDS, 1, 86_400),
     logLevel: readChoice(env, "LATCH_LOG_LEVEL", LOG_LEVELS, "info"),
   };
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "bun";
 import type { AuthContext } from "./auth/context.ts";
 import { warmUpCredentials } from "./auth/credentials.ts";
+import { deleteExpiredRecords } from "./auth/housekeeping.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { createApp } from "./http/app.ts";
@@ -12,6 +13,7 @@ import { generateId } from "./lib/tokens.ts";
 import { HSTS_VALUE } from "./lib/web-constants.ts";
 import { createSocketHandler } from "./ws/handlers.ts";
 import { CLOSE_CODES } from "./ws/protocol.ts";
+import { LiveSessions } from "./ws/live-sessions.ts";
 import { SocketRegistry } from "./ws/registry.ts";
 import type { SocketData } from "./ws/socket-data.ts";
 import { upgradeSocket } from "./ws/upgrade.ts";
@@ -23,12 +25,15 @@ export interface RunningServer {
   redirectServer: Server<unknown> | null;
   auth: AuthContext;
   registry: SocketRegistry;
+  live: LiveSessions;
   /** Stops accepting, closes sockets with 1001, finishes requests, closes the database. */
   stop(): Promise<void>;
 }
 
 // Sockets and in-flight requests get this long to finish before they are cut.
 const SHUTDOWN_GRACE_MS = 3000;
+const HOUSEKEEPING_INTERVAL_MS = 60_000;
+const RECHECK_BATCH_SIZE = 500;
 
 /** Starts the server described by `config`; resolves once it listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
@@ -47,14 +52,24 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   let allowedOrigins: ReadonlySet<string> = new Set(config.origins ?? []);
   const registry = new SocketRegistry();
+  const live = new LiveSessions(auth, registry, logger, {
+    feedIntervalMs: config.revocationPollMs,
+    recheckIntervalMs: config.sessionRecheckSeconds * 1000,
+    recheckBatchSize: RECHECK_BATCH_SIZE,
+  });
+  await live.start();
+  const housekeeping = setInterval(() => {
+    deleteExpiredRecords(auth).then(
+      (deleted) => logger.debug({ event: "housekeeping", ...deleted }),
+      (err: unknown) => logger.error({ event: "housekeeping_error", err }),
+    );
+  }, HOUSEKEEPING_INTERVAL_MS);
   const app = createApp({
     auth,
     logger,
     allowedOrigins: () => allowedOrigins,
-    onSessionsEnded: (sessionIds, reason, exceptSocketId) => {
-      const except = exceptSocketId ? registry.findSocket(exceptSocketId) : undefined;
-      registry.closeSessions(sessionIds, reason, except);
-    },
+    onSessionsEnded: (sessionIds, reason, exceptSocketId) => live.endSessions(sessionIds, reason, exceptSocketId),
+    onSessionRotated: (fromId, to) => live.moveSessions(fromId, to),
   });
   const server: Server<SocketData> = Bun.serve<SocketData>({
     port: config.port,
@@ -66,7 +81,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       }
       return app.fetch(request, { server });
     },
-    websocket: createSocketHandler({ auth, registry, logger, anonSocketMs: config.anonSocketSeconds * 1000 }),
+    websocket: createSocketHandler({ auth, registry, live, logger, anonSocketMs: config.anonSocketSeconds * 1000 }),
     error(error) {
       logger.error({ event: "server_error", err: error });
       return new Response(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }), {
@@ -88,10 +103,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     for (const ws of registry.all()) ws.close(CLOSE_CODES.goingAway, "server shutting down");
     await Promise.race([closed, Bun.sleep(SHUTDOWN_GRACE_MS)]);
     await server.stop(true);
+    clearInterval(housekeeping);
+    await live.stop();
     database.close();
     logger.info({ event: "stopped" });
   }
-  return { server, url, redirectServer, auth, registry, stop: () => (stopping ??= stop()) };
+  return { server, url, redirectServer, auth, registry, live, stop: () => (stopping ??= stop()) };
 }
 
 // The server's own https origins: the names the self-signed certificate covers, plus HOST.

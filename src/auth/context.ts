@@ -32,3 +32,6 @@ export interface AuthFailure {
 
 /** Why a session stopped: ended by its user, by someone else (or a password change), or by time. */
 export type SessionEndReason = "logout" | "revoked" | "expired";
+
+/** What the revocation feed records: a session end, or a rotation to a new session id. */
+export type RevocationReason = SessionEndReason | "rotated";

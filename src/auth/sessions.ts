@@ -1,8 +1,8 @@
 // Sessions: created on sign-in, validated from the cookie, ended by logout or revocation.
-import { and, desc, eq, lt, ne, or } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
 import { sessions, users } from "../db/schema.ts";
 import { equalsConstantTime, generateId, generateSecret, hashSecret } from "../lib/tokens.ts";
-import type { AuthContext, ClientInfo, PublicUser } from "./context.ts";
+import type { AuthContext, ClientInfo, PublicUser, RevocationReason } from "./context.ts";
 
 export interface SessionInfo {
   id: string;
@@ -11,6 +11,8 @@ export interface SessionInfo {
   lastSeenAt: number;
   /** When the session ends if nothing happens: the earlier of idle and absolute expiry. */
   expiresAt: number;
+  /** When the session ends however active it is. */
+  absoluteExpiresAt: number;
   ip: string | null;
   userAgent: string | null;
 }
@@ -62,7 +64,7 @@ export async function validateSessionToken(ctx: AuthContext, token: string): Pro
   const now = Date.now();
   const info = toSessionInfo(ctx, found.session);
   if (info.expiresAt <= now || found.user.locked) {
-    await invalidateSession(ctx, id);
+    await invalidateSession(ctx, id, "expired");
     return null;
   }
   const { locked: _locked, ...user } = found.user;
@@ -87,19 +89,76 @@ async function touchSession(ctx: AuthContext, row: SessionRow, info: SessionInfo
   return toSessionInfo(ctx, { ...row, lastSeenAt: now });
 }
 
-/** Deletes one session; returns whether it existed. */
-export async function invalidateSession(ctx: AuthContext, sessionId: string): Promise<boolean> {
-  const deleted = await ctx.db.delete(sessions).where(eq(sessions.id, sessionId)).returning({ id: sessions.id });
+/**
+ * Deletes one session and appends it to the revocation feed in the same transaction, so every
+ * instance closes its sockets (SES-5). `exceptSocketId` keeps one socket open (it moves on).
+ * Returns whether the session existed.
+ */
+export async function invalidateSession(
+  ctx: AuthContext,
+  sessionId: string,
+  reason: RevocationReason,
+  options: { exceptSocketId?: string | null; replacedBy?: string | null } = {},
+): Promise<boolean> {
+  const [, deleted] = await ctx.db.batch([
+    ctx.db.run(sql`INSERT INTO revocations (session_id, user_id, reason, replaced_by, except_socket_id, created_at)
+      SELECT id, user_id, ${reason}, ${options.replacedBy ?? null}, ${options.exceptSocketId ?? null}, ${Date.now()}
+      FROM sessions WHERE id = ${sessionId}`),
+    ctx.db.delete(sessions).where(eq(sessions.id, sessionId)).returning({ id: sessions.id }),
+  ]);
   return deleted.length > 0;
 }
 
-/** Deletes every session of a user, except `keepSessionId` if given; returns the deleted ids. */
-export async function invalidateUserSessions(ctx: AuthContext, userId: string, keepSessionId?: string): Promise<string[]> {
-  const condition = keepSessionId
-    ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId))
-    : eq(sessions.userId, userId);
-  const deleted = await ctx.db.delete(sessions).where(condition).returning({ id: sessions.id });
+/** Deletes every session of a user except `keepSessionId`, feeding the revocations; returns the ids. */
+export async function invalidateUserSessions(
+  ctx: AuthContext,
+  userId: string,
+  reason: RevocationReason,
+  keepSessionId: string | null = null,
+): Promise<string[]> {
+  const keep = keepSessionId ?? "";
+  const [, deleted] = await ctx.db.batch([
+    ctx.db.run(sql`INSERT INTO revocations (session_id, user_id, reason, created_at)
+      SELECT id, user_id, ${reason}, ${Date.now()} FROM sessions WHERE user_id = ${userId} AND id != ${keep}`),
+    ctx.db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), ne(sessions.id, keep)))
+      .returning({ id: sessions.id }),
+  ]);
   return deleted.map((row) => row.id);
+}
+
+/** Live sessions among `ids` (missing or expired ones are left out). */
+export async function findSessionsByIds(ctx: AuthContext, ids: string[]): Promise<SessionInfo[]> {
+  if (ids.length === 0) return [];
+  const rows = await ctx.db.select().from(sessions).where(inArray(sessions.id, ids));
+  const now = Date.now();
+  return rows.map((row) => toSessionInfo(ctx, row)).filter((session) => session.expiresAt > now);
+}
+
+/** Writes socket activity as last_seen_at, many sessions in one transaction; never moves it back. */
+export async function recordSessionActivity(ctx: AuthContext, lastSeen: ReadonlyMap<string, number>): Promise<void> {
+  if (lastSeen.size === 0) return;
+  const updates = [...lastSeen].map(([id, at]) =>
+    ctx.db.update(sessions).set({ lastSeenAt: sql`max(${sessions.lastSeenAt}, ${at})` }).where(eq(sessions.id, id)),
+  );
+  await ctx.db.batch(updates as [(typeof updates)[number], ...typeof updates]);
+}
+
+/**
+ * The id shown in the session list and used to revoke: derived from the session id by a hash,
+ * so the lookup half of the cookie never appears in a page, a URL or a log (WS-5).
+ */
+export async function toPublicSessionId(sessionId: string): Promise<string> {
+  return (await hashSecret(`public-session-id:${sessionId}`)).slice(0, 32);
+}
+
+/** One of the user's own live sessions by its public id, or null (never another user's). */
+export async function findUserSessionByPublicId(ctx: AuthContext, userId: string, publicId: string): Promise<SessionInfo | null> {
+  for (const session of await listUserSessions(ctx, userId)) {
+    if ((await toPublicSessionId(session.id)) === publicId) return session;
+  }
+  return null;
 }
 
 /** The user's live sessions, most recently used first. */
@@ -109,12 +168,14 @@ export async function listUserSessions(ctx: AuthContext, userId: string): Promis
   return rows.map((row) => toSessionInfo(ctx, row)).filter((session) => session.expiresAt > now);
 }
 
-/** Deletes sessions past their idle or absolute limit; returns how many. */
+/** Deletes sessions past their idle or absolute limit, feeding the revocations; returns how many. */
 export async function deleteExpiredSessions(ctx: AuthContext, now = Date.now()): Promise<number> {
-  const deleted = await ctx.db
-    .delete(sessions)
-    .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, now - ctx.sessionIdleMs)))
-    .returning({ id: sessions.id });
+  const expired = or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, now - ctx.sessionIdleMs));
+  const [, deleted] = await ctx.db.batch([
+    ctx.db.run(sql`INSERT INTO revocations (session_id, user_id, reason, created_at)
+      SELECT id, user_id, 'expired', ${now} FROM sessions WHERE ${expired}`),
+    ctx.db.delete(sessions).where(expired).returning({ id: sessions.id }),
+  ]);
   return deleted.length;
 }
 
@@ -125,6 +186,7 @@ function toSessionInfo(ctx: AuthContext, row: SessionRow): SessionInfo {
     createdAt: row.createdAt,
     lastSeenAt: row.lastSeenAt,
     expiresAt: Math.min(row.expiresAt, row.lastSeenAt + ctx.sessionIdleMs),
+    absoluteExpiresAt: row.expiresAt,
     ip: row.ip,
     userAgent: row.userAgent,
   };

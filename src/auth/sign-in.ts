@@ -11,14 +11,18 @@ export interface StartedSession {
   replacedSessionId: string | null;
 }
 
-/** Creates a new session for `userId`, deleting `previousSessionId` (fixation defence). */
+/**
+ * Creates a new session for `userId`, deleting `previousSessionId` (fixation defence). The
+ * replaced session's sockets end as on logout, except `exceptSocketId`, which moves on.
+ */
 export async function startSession(
   ctx: AuthContext,
   userId: string,
   client: ClientInfo,
   previousSessionId: string | null,
+  exceptSocketId: string | null = null,
 ): Promise<StartedSession> {
-  const replaced = previousSessionId !== null && (await invalidateSession(ctx, previousSessionId));
+  const replaced = previousSessionId !== null && (await invalidateSession(ctx, previousSessionId, "logout", { exceptSocketId }));
   const { session, token } = await createSession(ctx, userId, client);
   await recordAuthEvent(ctx, { type: "login", userId, client, detail: { session: session.id } });
   return { session, token, replacedSessionId: replaced ? previousSessionId : null };

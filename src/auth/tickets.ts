@@ -83,7 +83,7 @@ export async function redeemLoginTicket(
     await recordAuthEvent(ctx, { type: "ticket_refused", userId: row.userId, client, detail: { reason: "wrong_verifier" } });
     return null;
   }
-  const started = await startSession(ctx, row.userId, client, previousSessionId);
+  const started = await startSession(ctx, row.userId, client, previousSessionId, row.socketId);
   await ctx.db.update(oneTimeTokens).set({ redeemedSessionId: started.session.id }).where(eq(oneTimeTokens.tokenHash, tokenHash));
   return { ...started, socketId: row.socketId, instanceId: row.instanceId };
 }

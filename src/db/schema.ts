@@ -76,3 +76,22 @@ export const throttles = sqliteTable("throttles", {
   lastFailureAt: integer("last_failure_at").notNull(),
   blockedUntil: integer("blocked_until").notNull(),
 });
+
+// The revocation feed: one row per ended session, read by every instance sharing the database
+// so that they close their own sockets of it. Append-only; old rows are purged.
+export const revocations = sqliteTable(
+  "revocations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sessionId: text("session_id").notNull(),
+    userId: text("user_id").notNull(),
+    // logout | revoked | expired | rotated
+    reason: text("reason").notNull(),
+    // For "rotated": the session that replaces it (its sockets move there instead of closing).
+    replacedBy: text("replaced_by"),
+    // A socket that moves to a new session instead of closing (the one that asked for a ticket).
+    exceptSocketId: text("except_socket_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [index("revocations_created_idx").on(table.createdAt)],
+);

@@ -8,6 +8,7 @@ import { errorResponse } from "./errors.ts";
 import { checkOrigin } from "./origin-check.ts";
 import { logRequests } from "./request-log.ts";
 import { createAuthRoutes } from "./routes/auth.ts";
+import { createSessionRoutes } from "./routes/sessions.ts";
 import { createTicketRoutes } from "./routes/ticket.ts";
 import { latchSecureHeaders } from "./security-headers.ts";
 import { loadSession } from "./session.ts";
@@ -33,6 +34,7 @@ export function createApp(deps: HttpDeps) {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.route("/auth", createAuthRoutes(deps));
   app.route("/auth", createTicketRoutes(deps));
+  app.route("/auth", createSessionRoutes(deps));
 
   app.notFound((c) => errorResponse(c, 404, "not_found", "No such route."));
   app.onError((error, c) => {

@@ -4,6 +4,7 @@ import type { AuthContext } from "../auth/context.ts";
 import type { Logger } from "../lib/log.ts";
 import { parseFrame } from "./parse.ts";
 import { ANONYMOUS_TYPES, CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage } from "./protocol.ts";
+import type { LiveSessions } from "./live-sessions.ts";
 import { endSocket, type SocketRegistry } from "./registry.ts";
 import { sendError, sendMessage, type Socket } from "./send.ts";
 import { handleLogin, handleLoginComplete, handleRegister } from "./sign-in.ts";
@@ -12,6 +13,7 @@ import type { SocketData } from "./socket-data.ts";
 export interface SocketDeps {
   auth: AuthContext;
   registry: SocketRegistry;
+  live: LiveSessions;
   logger: Logger;
   anonSocketMs: number;
 }
@@ -21,7 +23,8 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
   return {
     open(ws) {
       deps.registry.add(ws);
-      if (!ws.data.user) {
+      if (ws.data.user && ws.data.session) deps.live.attach(ws, ws.data.user, ws.data.session);
+      else {
         ws.data.anonymousTimer = setTimeout(() => {
           if (!ws.data.user) ws.close(CLOSE_CODES.authenticationTimeout, "authentication timeout");
         }, deps.anonSocketMs);
@@ -36,11 +39,10 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
         if (anonymousOnly) return sendError(ws, frame.id, "unauthenticated", "Sign in first.");
         return sendError(ws, frame.id, "bad_request", "Unknown or malformed message; see docs/protocol.md.");
       }
-      // Every message on an authenticated socket first checks that its session is still alive.
-      if (ws.data.sessionExpiresAt !== null && ws.data.sessionExpiresAt <= Date.now()) {
-        deps.registry.remove(ws);
-        return endSocket(ws, "expired");
-      }
+      // Every message on an authenticated socket first checks that its session is still alive
+      // in this process's view (SES-5); the message also counts as activity on the session.
+      const ended = ws.data.session ? deps.live.useSession(ws.data.session.id) : null;
+      if (ended) return endSocket(ws, ended);
       try {
         await dispatch(deps, ws, frame.message);
       } catch (error) {
@@ -50,6 +52,7 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
     },
     close(ws, code) {
       deps.registry.remove(ws);
+      deps.live.detach(ws);
       if (ws.data.anonymousTimer) clearTimeout(ws.data.anonymousTimer);
       deps.logger.info({ event: "ws_close", code, user: ws.data.user?.id ?? null, ip: ws.data.client.ip });
     },

@@ -4,14 +4,14 @@ import { verifyCredentials } from "../auth/credentials.ts";
 import { completeLoginTicket, issueLoginTicket } from "../auth/tickets.ts";
 import { registerUser } from "../auth/users.ts";
 import type { ClientMessage } from "./protocol.ts";
-import type { SocketRegistry } from "./registry.ts";
+import type { LiveSessions } from "./live-sessions.ts";
 import { sendError, sendMessage, type Socket } from "./send.ts";
 
 type CredentialsMessage = Extract<ClientMessage, { type: "register" | "login" }>;
 
 export interface SignInDeps {
   auth: AuthContext;
-  registry: SocketRegistry;
+  live: LiveSessions;
 }
 
 /** register: create the account, then answer with a ticket for the page to redeem. */
@@ -32,11 +32,7 @@ export async function handleLogin(deps: SignInDeps, ws: Socket, message: Credent
 export async function handleLoginComplete(deps: SignInDeps, ws: Socket, id: number): Promise<void> {
   const completed = await completeLoginTicket(deps.auth, ws.data.socketId, ws.data.client);
   if (!completed) return sendError(ws, id, "invalid_ticket", "No finished sign-in for this connection; sign in again.");
-  deps.registry.unbind(ws);
-  ws.data.user = completed.user;
-  ws.data.sessionId = completed.session.id;
-  ws.data.sessionExpiresAt = completed.session.expiresAt;
-  deps.registry.bind(ws);
+  deps.live.attach(ws, completed.user, completed.session);
   if (ws.data.anonymousTimer) clearTimeout(ws.data.anonymousTimer);
   ws.data.anonymousTimer = null;
   sendMessage(ws, { type: "result", id, ok: true, user: completed.user });

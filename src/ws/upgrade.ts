@@ -30,8 +30,7 @@ export async function upgradeSocket(
     socketId: generateId(),
     client: readClientInfo(request, server as Server<unknown>),
     user: null,
-    sessionId: null,
-    sessionExpiresAt: null,
+    session: null,
     authInFlight: false,
     anonymousTimer: null,
   };
@@ -40,8 +39,7 @@ export async function upgradeSocket(
     const valid = await validateSessionToken(deps.auth, token);
     if (valid) {
       data.user = valid.user;
-      data.sessionId = valid.session.id;
-      data.sessionExpiresAt = valid.session.expiresAt;
+      data.session = valid.session;
     }
   }
   if (server.upgrade(request, { data, headers: HSTS_HEADER })) return undefined;

@@ -213,7 +213,7 @@ describe("[WS-3] bad frames", () => {
     await socket.next();
     const counts = async () => [await countRows(server.db, "users"), await countRows(server.db, "sessions"), await countRows(server.db, "one_time_tokens"), await countRows(server.db, "auth_events")];
     const before = await counts();
-    const frames: (string | Uint8Array)[] = [
+    const frames: (string | Uint8Array<ArrayBuffer>)[] = [
       "{",
       "null",
       "42",

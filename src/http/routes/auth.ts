@@ -52,7 +52,7 @@ export function createAuthRoutes(deps: HttpDeps) {
     })
     .post("/logout", requireUser(), async (c) => {
       const session = c.var.session!;
-      await invalidateSession(auth, session.id);
+      await invalidateSession(auth, session.id, "logout");
       await recordAuthEvent(auth, { type: "logout", userId: session.userId, client: c.var.client });
       deps.onSessionsEnded([session.id], "logout");
       clearSessionCookie(c);
