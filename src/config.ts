@@ -1,4 +1,5 @@
 // Environment -> one typed, validated configuration, read once at start.
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { normalizeOrigin } from "./lib/origin.ts";
 
@@ -23,6 +24,19 @@ export interface Config {
   revocationPollMs: number;
   /** How often every bound session is re-read from the database (safety net). */
   sessionRecheckSeconds: number;
+  throttleAccountFreeFailures: number;
+  throttleIpFreeFailures: number;
+  registrationsPerIpPerHour: number;
+  /** Proxies whose X-Forwarded-For is believed; empty = use the connection's address. */
+  trustedProxies: string[];
+  ws: {
+    maxMessageBytes: number;
+    messagesPerSecond: number;
+    burstMessages: number;
+    socketsPerUser: number;
+    idleTimeoutSeconds: number;
+    backpressureBytes: number;
+  };
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
 }
 
@@ -76,6 +90,19 @@ export function loadConfig(env: Env): Config {
     anonSocketSeconds: readInteger(env, "LATCH_ANON_SOCKET_SECONDS", DEFAULT_ANON_SOCKET_SECONDS, 1, 3600),
     revocationPollMs: readInteger(env, "LATCH_REVOCATION_POLL_MS", DEFAULT_REVOCATION_POLL_MS, 50, 60_000),
     sessionRecheckSeconds: readInteger(env, "LATCH_SESSION_RECHECK_SECONDS", DEFAULT_SESSION_RECHECK_SECONDS, 1, 86_400),
+    throttleAccountFreeFailures: readInteger(env, "LATCH_THROTTLE_ACCOUNT_FREE_FAILURES", 5, 1, 100),
+    throttleIpFreeFailures: readInteger(env, "LATCH_THROTTLE_IP_FREE_FAILURES", 20, 1, 1_000_000),
+    registrationsPerIpPerHour: readInteger(env, "LATCH_REGISTRATIONS_PER_IP_PER_HOUR", 10, 1, 1_000_000),
+    trustedProxies: readIpList(env, "LATCH_TRUSTED_PROXIES"),
+    ws: {
+      maxMessageBytes: readInteger(env, "LATCH_WS_MAX_MESSAGE_BYTES", 16 * 1024, 256, 16 * 1024 * 1024),
+      messagesPerSecond: readInteger(env, "LATCH_WS_MESSAGES_PER_SECOND", 20, 1, 100_000),
+      burstMessages: readInteger(env, "LATCH_WS_BURST_MESSAGES", 40, 1, 1_000_000),
+      socketsPerUser: readInteger(env, "LATCH_WS_SOCKETS_PER_USER", 20, 1, 100_000),
+      // Bun pings shortly before this and drops a peer that stays silent (no pong either).
+      idleTimeoutSeconds: readInteger(env, "LATCH_WS_IDLE_SECONDS", 60, 8, 960),
+      backpressureBytes: readInteger(env, "LATCH_WS_BACKPRESSURE_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    },
     logLevel: readChoice(env, "LATCH_LOG_LEVEL", LOG_LEVELS, "info"),
   };
 }
@@ -102,6 +129,16 @@ function readChoice<T extends string>(env: Env, name: string, choices: readonly 
     throw new ConfigError(`${name}: expected one of ${choices.join(", ")}, got "${raw}"`);
   }
   return raw as T;
+}
+
+function readIpList(env: Env, name: string): string[] {
+  const raw = readString(env, name);
+  if (raw === undefined) return [];
+  return raw.split(",").map((entry) => {
+    const ip = entry.trim();
+    if (!isIP(ip)) throw new ConfigError(`${name}: expected comma-separated IP addresses, got "${ip}"`);
+    return ip;
+  });
 }
 
 function readDatabaseUrl(env: Env, dataDir: string): string {

@@ -4,6 +4,7 @@ import type { Server } from "bun";
 import type { AuthContext } from "./auth/context.ts";
 import { warmUpCredentials } from "./auth/credentials.ts";
 import { deleteExpiredRecords } from "./auth/housekeeping.ts";
+import { makeThrottlePolicies } from "./auth/throttle.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { createApp } from "./http/app.ts";
@@ -46,6 +47,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     passwordMinLength: config.passwordMinLength,
     ticketTtlMs: config.ticketTtlSeconds * 1000,
     instanceId: generateId(),
+    throttle: makeThrottlePolicies({
+      accountFailures: config.throttleAccountFreeFailures,
+      ipFailures: config.throttleIpFreeFailures,
+      registrationsPerHour: config.registrationsPerIpPerHour,
+    }),
   };
   void warmUpCredentials();
   const tls = await loadTls(config.tls, config.dataDir, (line) => logger.info({ event: "tls", message: line }));

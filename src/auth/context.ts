@@ -1,5 +1,6 @@
 // What every domain verb is given: the database and the policy numbers, passed explicitly.
 import type { Db } from "../db/client.ts";
+import type { ThrottlePolicies } from "./throttle.ts";
 
 export interface AuthContext {
   db: Db;
@@ -9,6 +10,7 @@ export interface AuthContext {
   ticketTtlMs: number;
   /** Identifies this process among instances sharing the database. */
   instanceId: string;
+  throttle: ThrottlePolicies;
 }
 
 /** Where a request or socket came from, for the session list and the audit log. */

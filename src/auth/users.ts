@@ -4,10 +4,14 @@ import { users } from "../db/schema.ts";
 import { generateId } from "../lib/tokens.ts";
 import type { AuthContext, AuthFailure, ClientInfo, PublicUser } from "./context.ts";
 import { recordAuthEvent } from "./events.ts";
+import { readThrottle, recordThrottleFailure, throttleKeys } from "./throttle.ts";
 import { checkPasswordPolicy, hashPassword } from "./password.ts";
 import { normalizeUsername } from "./username.ts";
 
-export type RegisterResult = { ok: true; user: PublicUser } | ({ ok: false } & AuthFailure);
+export type RegisterResult =
+  | { ok: true; user: PublicUser }
+  | ({ ok: false } & AuthFailure)
+  | { ok: false; code: "throttled"; message: string; retryAfterSeconds: number };
 
 const INVALID_USERNAME: AuthFailure = {
   code: "invalid_username",
@@ -22,6 +26,11 @@ export async function registerUser(
   password: string,
   client: ClientInfo,
 ): Promise<RegisterResult> {
+  const registerKey = client.ip ? throttleKeys.register(client.ip) : null;
+  const retryAfterSeconds = registerKey ? await readThrottle(ctx, [registerKey]) : null;
+  if (retryAfterSeconds !== null) {
+    return { ok: false, code: "throttled", message: "Too many new accounts from this address; try again later.", retryAfterSeconds };
+  }
   const username = normalizeUsername(rawUsername);
   if (username === null) return { ok: false, ...INVALID_USERNAME };
   const policyFailure = checkPasswordPolicy(password, username, ctx.passwordMinLength);
@@ -35,6 +44,7 @@ export async function registerUser(
   const inserted = await ctx.db.insert(users).values(row).onConflictDoNothing().returning({ id: users.id });
   if (inserted.length === 0) return { ok: false, ...USERNAME_TAKEN };
   await recordAuthEvent(ctx, { type: "register", userId: row.id, client });
+  if (registerKey) await recordThrottleFailure(ctx, registerKey, ctx.throttle.register);
   return { ok: true, user: { id: row.id, username, createdAt: now } };
 }
 

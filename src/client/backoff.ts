@@ -7,6 +7,7 @@ export interface BackoffOptions {
   capMs: number;
 }
 
+/** 250 ms doubling up to 10 s. */
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 250, capMs: 10_000 };
 
 /** The delay before reconnect attempt `attempt` (0, 1, ...): uniform in [0, min(cap, base * 2^attempt)). */

@@ -29,6 +29,7 @@ export interface SendOptions {
   generation?: number;
 }
 
+/** One logical connection: the current socket, its user and state, and the sockets that replace it. */
 export class Connection {
   state: LatchState = "connecting";
   user: UserView | null = null;

@@ -11,6 +11,7 @@ export type ClientErrorCode =
 
 export type LatchErrorCode = ErrorCode | ClientErrorCode;
 
+/** The error every client promise rejects with. */
 export class LatchError extends Error {
   override readonly name = "LatchError";
 

@@ -1,5 +1,6 @@
 // A tiny typed event emitter: `on` returns its own unsubscribe function.
 
+/** Listeners by event name. */
 export class Emitter<Events extends object> {
   private readonly listeners = new Map<keyof Events, Set<(payload: never) => void>>();
 

@@ -9,6 +9,7 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** The requests sent on the current socket that still wait for their result. */
 export class PendingRequests {
   private readonly byId = new Map<number, Pending>();
 

@@ -34,6 +34,8 @@ export interface UserView {
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** With `throttled` and `rate_limited`: seconds to wait before trying again. */
+  retry_after?: number;
 }
 
 export type ErrorCode =
@@ -42,6 +44,8 @@ export type ErrorCode =
   | "invalid_credentials"
   | "invalid_ticket"
   | "busy"
+  | "throttled"
+  | "rate_limited"
   | "internal_error"
   | "invalid_username"
   | "username_taken"

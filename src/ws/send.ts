@@ -14,3 +14,13 @@ export function sendMessage(ws: Socket, message: ServerMessage): void {
 export function sendError(ws: Socket, id: number | null, code: ErrorBody["code"], message: string): void {
   sendMessage(ws, { type: "result", id, ok: false, error: { code, message } });
 }
+
+/** The throttled error, with `retry_after` in seconds (AUTH-2). */
+export function sendThrottled(ws: Socket, id: number, retryAfterSeconds: number): void {
+  sendMessage(ws, {
+    type: "result",
+    id,
+    ok: false,
+    error: { code: "throttled", message: `Too many attempts; try again in ${retryAfterSeconds} s.`, retry_after: retryAfterSeconds },
+  });
+}

@@ -5,7 +5,7 @@ import { completeLoginTicket, issueLoginTicket } from "../auth/tickets.ts";
 import { registerUser } from "../auth/users.ts";
 import type { ClientMessage } from "./protocol.ts";
 import type { LiveSessions } from "./live-sessions.ts";
-import { sendError, sendMessage, type Socket } from "./send.ts";
+import { sendError, sendMessage, sendThrottled, type Socket } from "./send.ts";
 
 type CredentialsMessage = Extract<ClientMessage, { type: "register" | "login" }>;
 
@@ -17,15 +17,17 @@ export interface SignInDeps {
 /** register: create the account, then answer with a ticket for the page to redeem. */
 export async function handleRegister(deps: SignInDeps, ws: Socket, message: CredentialsMessage): Promise<void> {
   const result = await registerUser(deps.auth, message.username, message.password, ws.data.client);
+  if (!result.ok && "retryAfterSeconds" in result) return sendThrottled(ws, message.id, result.retryAfterSeconds);
   if (!result.ok) return sendError(ws, message.id, result.code, result.message);
   await replyWithTicket(deps, ws, message, result.user);
 }
 
 /** login: check the password, then answer with a ticket; one generic error otherwise (AUTH-1). */
 export async function handleLogin(deps: SignInDeps, ws: Socket, message: CredentialsMessage): Promise<void> {
-  const user = await verifyCredentials(deps.auth, message.username, message.password, ws.data.client);
-  if (!user) return sendError(ws, message.id, "invalid_credentials", "Wrong username or password.");
-  await replyWithTicket(deps, ws, message, user);
+  const result = await verifyCredentials(deps.auth, message.username, message.password, ws.data.client);
+  if (result.ok) return replyWithTicket(deps, ws, message, result.user);
+  if (result.code === "throttled") return sendThrottled(ws, message.id, result.retryAfterSeconds);
+  sendError(ws, message.id, "invalid_credentials", "Wrong username or password.");
 }
 
 /** login.complete: bind this socket to the session its redeemed ticket created. */

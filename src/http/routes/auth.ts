@@ -10,7 +10,7 @@ import type { PublicUser } from "../../auth/context.ts";
 import { clearSessionCookie, setSessionCookie } from "../cookies.ts";
 import type { HttpDeps } from "../deps.ts";
 import type { AppEnv } from "../env.ts";
-import { errorResponse } from "../errors.ts";
+import { errorResponse, throttledResponse } from "../errors.ts";
 import { readJsonBody } from "../json-body.ts";
 import { requireUser } from "../session.ts";
 
@@ -40,15 +40,17 @@ export function createAuthRoutes(deps: HttpDeps) {
       const body = await readJsonBody(c, credentialsSchema);
       if (!body) return errorResponse(c, 400, ...BAD_BODY);
       const result = await registerUser(auth, body.username, body.password, c.var.client);
+      if (!result.ok && "retryAfterSeconds" in result) return throttledResponse(c, result.retryAfterSeconds);
       if (!result.ok) return errorResponse(c, result.code === "username_taken" ? 409 : 400, result.code, result.message);
       return signIn(c, result.user, 201);
     })
     .post("/login", async (c) => {
       const body = await readJsonBody(c, credentialsSchema);
       if (!body) return errorResponse(c, 400, ...BAD_BODY);
-      const user = await verifyCredentials(auth, body.username, body.password, c.var.client);
-      if (!user) return errorResponse(c, 401, ...BAD_CREDENTIALS);
-      return signIn(c, user, 200);
+      const result = await verifyCredentials(auth, body.username, body.password, c.var.client);
+      if (result.ok) return signIn(c, result.user, 200);
+      if (result.code === "throttled") return throttledResponse(c, result.retryAfterSeconds);
+      return errorResponse(c, 401, ...BAD_CREDENTIALS);
     })
     .post("/logout", requireUser(), async (c) => {
       const session = c.var.session!;
