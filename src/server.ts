@@ -12,12 +12,12 @@ import type { Logger } from "./lib/log.ts";
 import { loadTls } from "./lib/tls.ts";
 import { generateId } from "./lib/tokens.ts";
 import { HSTS_VALUE } from "./lib/web-constants.ts";
-import { createSocketHandler } from "./ws/handlers.ts";
+import { createSocketHandler, type SocketLimits } from "./ws/handlers.ts";
 import { CLOSE_CODES } from "./ws/protocol.ts";
 import { LiveSessions } from "./ws/live-sessions.ts";
 import { SocketRegistry } from "./ws/registry.ts";
 import type { SocketData } from "./ws/socket-data.ts";
-import { upgradeSocket } from "./ws/upgrade.ts";
+import { upgradeSocket, type UpgradeDeps } from "./ws/upgrade.ts";
 
 export interface RunningServer {
   server: Server<SocketData>;
@@ -70,9 +70,27 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       (err: unknown) => logger.error({ event: "housekeeping_error", err }),
     );
   }, HOUSEKEEPING_INTERVAL_MS);
+  const trustedProxies = new Set(config.trustedProxies);
+  const limits: SocketLimits = {
+    maxMessageBytes: config.ws.maxMessageBytes,
+    rate: { perSecond: config.ws.messagesPerSecond, burst: config.ws.burstMessages },
+    socketsPerUser: config.ws.socketsPerUser,
+    idleTimeoutSeconds: config.ws.idleTimeoutSeconds,
+    backpressureBytes: config.ws.backpressureBytes,
+    anonSocketMs: config.anonSocketSeconds * 1000,
+  };
+  const upgradeDeps: UpgradeDeps = {
+    auth,
+    registry,
+    allowedOrigins: () => allowedOrigins,
+    trustedProxies,
+    rateLimit: limits.rate,
+    socketsPerUser: limits.socketsPerUser,
+  };
   const app = createApp({
     auth,
     logger,
+    trustedProxies,
     allowedOrigins: () => allowedOrigins,
     onSessionsEnded: (sessionIds, reason, exceptSocketId) => live.endSessions(sessionIds, reason, exceptSocketId),
     onSessionRotated: (fromId, to) => live.moveSessions(fromId, to),
@@ -82,12 +100,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     hostname: config.host,
     tls,
     fetch(request, server) {
-      if (new URL(request.url).pathname === "/ws") {
-        return upgradeSocket(request, server, { auth, allowedOrigins: () => allowedOrigins });
-      }
+      if (new URL(request.url).pathname === "/ws") return upgradeSocket(request, server, upgradeDeps);
       return app.fetch(request, { server });
     },
-    websocket: createSocketHandler({ auth, registry, live, logger, anonSocketMs: config.anonSocketSeconds * 1000 }),
+    websocket: createSocketHandler({ auth, registry, live, logger, limits }),
     error(error) {
       logger.error({ event: "server_error", err: error });
       return new Response(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }), {

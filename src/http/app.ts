@@ -19,7 +19,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 /** Builds the HTTP app; the Bun server is passed per request as `env.server`. */
 export function createApp(deps: HttpDeps) {
   const app = new Hono<AppEnv>();
-  app.use(identifyClient());
+  app.use(identifyClient(deps.trustedProxies));
   app.use(logRequests(deps.logger));
   app.use(latchSecureHeaders());
   app.use(checkOrigin(deps.allowedOrigins));

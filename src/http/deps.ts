@@ -6,6 +6,7 @@ import type { Logger } from "../lib/log.ts";
 export interface HttpDeps {
   auth: AuthContext;
   logger: Logger;
+  trustedProxies: ReadonlySet<string>;
   /** The exact origins allowed to send state-changing requests (known once the server listens). */
   allowedOrigins: () => ReadonlySet<string>;
   /**

@@ -1,44 +1,78 @@
-// The one handler object every socket shares: open, message, close.
+// The one handler object every socket shares: open, message, close, and the socket limits.
 import type { WebSocketHandler } from "bun";
 import type { AuthContext } from "../auth/context.ts";
 import type { Logger } from "../lib/log.ts";
+import type { LiveSessions } from "./live-sessions.ts";
 import { parseFrame } from "./parse.ts";
 import { ANONYMOUS_TYPES, CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage } from "./protocol.ts";
-import type { LiveSessions } from "./live-sessions.ts";
+import { secondsUntilToken, takeToken, type RateLimit } from "./rate-limit.ts";
 import { endSocket, type SocketRegistry } from "./registry.ts";
 import { sendError, sendMessage, type Socket } from "./send.ts";
 import { handleLogin, handleLoginComplete, handleRegister } from "./sign-in.ts";
 import type { SocketData } from "./socket-data.ts";
+
+export interface SocketLimits {
+  maxMessageBytes: number;
+  rate: RateLimit;
+  socketsPerUser: number;
+  idleTimeoutSeconds: number;
+  backpressureBytes: number;
+  anonSocketMs: number;
+}
 
 export interface SocketDeps {
   auth: AuthContext;
   registry: SocketRegistry;
   live: LiveSessions;
   logger: Logger;
-  anonSocketMs: number;
+  limits: SocketLimits;
 }
 
-/** Builds the native Bun websocket handler object. */
+// WS-3/WS-4: this many refused messages in a row (malformed or over the rate) is abuse, not a bug.
+const ABUSE_THRESHOLD = 50;
+
+/** Builds the native Bun websocket handler object, limits included. */
 export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketData> {
+  const { limits } = deps;
   return {
+    // Bun closes with 1009 above this size, before the frame reaches us.
+    maxPayloadLength: limits.maxMessageBytes,
+    // Bun pings shortly before the idle timeout and closes a peer that does not answer.
+    idleTimeout: limits.idleTimeoutSeconds,
+    sendPings: true,
+    // A client that does not read its replies is dropped rather than buffered without bound.
+    backpressureLimit: limits.backpressureBytes,
+    closeOnBackpressureLimit: true,
+    // Compression would let a small frame expand to a large one and costs CPU per message.
+    perMessageDeflate: false,
+
     open(ws) {
       deps.registry.add(ws);
       if (ws.data.user && ws.data.session) deps.live.attach(ws, ws.data.user, ws.data.session);
       else {
         ws.data.anonymousTimer = setTimeout(() => {
           if (!ws.data.user) ws.close(CLOSE_CODES.authenticationTimeout, "authentication timeout");
-        }, deps.anonSocketMs);
+        }, limits.anonSocketMs);
       }
       deps.logger.info({ event: "ws_open", user: ws.data.user?.id ?? null, ip: ws.data.client.ip });
       sendMessage(ws, { type: "welcome", protocol: PROTOCOL_VERSION, user: ws.data.user });
     },
+
     async message(ws, raw) {
       const frame = parseFrame(raw);
-      if (!frame.ok) {
-        const anonymousOnly = !ws.data.user && frame.type !== null && !ANONYMOUS_TYPES.has(frame.type);
-        if (anonymousOnly) return sendError(ws, frame.id, "unauthenticated", "Sign in first.");
-        return sendError(ws, frame.id, "bad_request", "Unknown or malformed message; see docs/protocol.md.");
+      const id = frame.ok ? frame.message.id : frame.id;
+      if (!takeToken(ws.data.rate, limits.rate)) {
+        if (ws.data.rate.refusedInARow > ABUSE_THRESHOLD) return ws.close(CLOSE_CODES.policyViolation, "rate limit");
+        const retryAfter = secondsUntilToken(ws.data.rate, limits.rate);
+        return sendMessage(ws, {
+          type: "result",
+          id,
+          ok: false,
+          error: { code: "rate_limited", message: "Too many messages; slow down.", retry_after: retryAfter },
+        });
       }
+      if (!frame.ok) return refuseFrame(ws, frame.id, frame.type);
+      ws.data.badFramesInARow = 0;
       // Every message on an authenticated socket first checks that its session is still alive
       // in this process's view (SES-5); the message also counts as activity on the session.
       const ended = ws.data.session ? deps.live.useSession(ws.data.session.id) : null;
@@ -50,6 +84,7 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
         sendError(ws, frame.message.id, "internal_error", "Something went wrong on our side.");
       }
     },
+
     close(ws, code) {
       deps.registry.remove(ws);
       deps.live.detach(ws);
@@ -57,6 +92,14 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
       deps.logger.info({ event: "ws_close", code, user: ws.data.user?.id ?? null, ip: ws.data.client.ip });
     },
   };
+}
+
+// WS-2/WS-3: an error reply for a frame we will not handle; a long run of them closes the socket.
+function refuseFrame(ws: Socket, id: number | null, type: string | null): void {
+  ws.data.badFramesInARow++;
+  if (ws.data.badFramesInARow > ABUSE_THRESHOLD) return ws.close(CLOSE_CODES.policyViolation, "too many bad messages");
+  if (!ws.data.user && type !== null && !ANONYMOUS_TYPES.has(type)) return sendError(ws, id, "unauthenticated", "Sign in first.");
+  sendError(ws, id, "bad_request", "Unknown or malformed message; see docs/protocol.md.");
 }
 
 async function dispatch(deps: SocketDeps, ws: Socket, message: ClientMessage): Promise<void> {

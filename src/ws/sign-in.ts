@@ -5,6 +5,7 @@ import { completeLoginTicket, issueLoginTicket } from "../auth/tickets.ts";
 import { registerUser } from "../auth/users.ts";
 import type { ClientMessage } from "./protocol.ts";
 import type { LiveSessions } from "./live-sessions.ts";
+import type { SocketRegistry } from "./registry.ts";
 import { sendError, sendMessage, sendThrottled, type Socket } from "./send.ts";
 
 type CredentialsMessage = Extract<ClientMessage, { type: "register" | "login" }>;
@@ -12,6 +13,8 @@ type CredentialsMessage = Extract<ClientMessage, { type: "register" | "login" }>
 export interface SignInDeps {
   auth: AuthContext;
   live: LiveSessions;
+  registry: SocketRegistry;
+  limits: { socketsPerUser: number };
 }
 
 /** register: create the account, then answer with a ticket for the page to redeem. */
@@ -34,6 +37,10 @@ export async function handleLogin(deps: SignInDeps, ws: Socket, message: Credent
 export async function handleLoginComplete(deps: SignInDeps, ws: Socket, id: number): Promise<void> {
   const completed = await completeLoginTicket(deps.auth, ws.data.socketId, ws.data.client);
   if (!completed) return sendError(ws, id, "invalid_ticket", "No finished sign-in for this connection; sign in again.");
+  const others = deps.registry.socketsOfUser(completed.user.id).filter((socket) => socket !== ws);
+  if (others.length >= deps.limits.socketsPerUser) {
+    return sendError(ws, id, "too_many_sockets", `At most ${deps.limits.socketsPerUser} connections per user.`);
+  }
   deps.live.attach(ws, completed.user, completed.session);
   if (ws.data.anonymousTimer) clearTimeout(ws.data.anonymousTimer);
   ws.data.anonymousTimer = null;

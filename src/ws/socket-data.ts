@@ -1,6 +1,7 @@
 // What each live socket carries, set at the handshake and updated as it signs in or out.
 import type { ClientInfo, PublicUser } from "../auth/context.ts";
 import type { SessionInfo } from "../auth/sessions.ts";
+import type { RateState } from "./rate-limit.ts";
 
 export interface SocketData {
   /** Random per-socket id; tickets are bound to it (TIX-2). Never sent to the client. */
@@ -13,4 +14,8 @@ export interface SocketData {
   authInFlight: boolean;
   /** Closes an anonymous socket that has not signed in in time (WS-2). */
   anonymousTimer: ReturnType<typeof setTimeout> | null;
+  /** Message rate limit state (WS-4). */
+  rate: RateState;
+  /** Malformed or disallowed frames since the last good one (WS-3). */
+  badFramesInARow: number;
 }

@@ -6,13 +6,19 @@ import { readClientInfo } from "../lib/request-client.ts";
 import { HSTS_VALUE, SESSION_COOKIE } from "../lib/web-constants.ts";
 import { isAllowedOrigin } from "../lib/origin.ts";
 import { generateId } from "../lib/tokens.ts";
+import { newRateState, type RateLimit } from "./rate-limit.ts";
+import type { SocketRegistry } from "./registry.ts";
 import type { SocketData } from "./socket-data.ts";
 
 const HSTS_HEADER = { "Strict-Transport-Security": HSTS_VALUE };
 
 export interface UpgradeDeps {
   auth: AuthContext;
+  registry: SocketRegistry;
   allowedOrigins: () => ReadonlySet<string>;
+  trustedProxies: ReadonlySet<string>;
+  rateLimit: RateLimit;
+  socketsPerUser: number;
 }
 
 /** Upgrades `request` to a socket, or answers with the reason it may not have one. */
@@ -28,16 +34,22 @@ export async function upgradeSocket(
   }
   const data: SocketData = {
     socketId: generateId(),
-    client: readClientInfo(request, server as Server<unknown>),
+    client: readClientInfo(request, server as Server<unknown>, deps.trustedProxies),
     user: null,
     session: null,
     authInFlight: false,
     anonymousTimer: null,
+    rate: newRateState(deps.rateLimit),
+    badFramesInARow: 0,
   };
   const token = new Bun.CookieMap(request.headers.get("cookie") ?? "").get(SESSION_COOKIE);
   if (token) {
     const valid = await validateSessionToken(deps.auth, token);
     if (valid) {
+      // WS-4: one user cannot hold an unbounded number of sockets in this process.
+      if (deps.registry.socketsOfUser(valid.user.id).length >= deps.socketsPerUser) {
+        return refuse(429, "too_many_sockets", `At most ${deps.socketsPerUser} connections per user.`);
+      }
       data.user = valid.user;
       data.session = valid.session;
     }
