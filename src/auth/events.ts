@@ -1,5 +1,5 @@
 // The audit log (AUTH-3): append-only, never a token, secret or password.
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { authEvents } from "../db/schema.ts";
 import type { AuthContext, ClientInfo } from "./context.ts";
 
@@ -32,11 +32,11 @@ export async function recordAuthEvent(ctx: AuthContext, event: AuthEventInput): 
 }
 
 /** The newest events of one user, newest first. */
-export async function listUserEvents(ctx: AuthContext, userId: string, limit = 50) {
+export async function listUserEvents(ctx: AuthContext, userId: string, limit: number) {
   return ctx.db
     .select()
     .from(authEvents)
-    .where(and(eq(authEvents.userId, userId)))
+    .where(eq(authEvents.userId, userId))
     .orderBy(desc(authEvents.createdAt), desc(authEvents.id))
     .limit(limit);
 }

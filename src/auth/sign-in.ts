@@ -24,6 +24,6 @@ export async function startSession(
 ): Promise<StartedSession> {
   const replaced = previousSessionId !== null && (await invalidateSession(ctx, previousSessionId, "logout", { exceptSocketId }));
   const { session, token } = await createSession(ctx, userId, client);
-  await recordAuthEvent(ctx, { type: "login", userId, client, detail: { session: session.id } });
+  await recordAuthEvent(ctx, { type: "login", userId, client });
   return { session, token, replacedSessionId: replaced ? previousSessionId : null };
 }

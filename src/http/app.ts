@@ -8,6 +8,7 @@ import { errorResponse } from "./errors.ts";
 import { checkOrigin } from "./origin-check.ts";
 import { logRequests } from "./request-log.ts";
 import { createAuthRoutes } from "./routes/auth.ts";
+import { createEventRoutes } from "./routes/events.ts";
 import { createSessionRoutes } from "./routes/sessions.ts";
 import { createTicketRoutes } from "./routes/ticket.ts";
 import { latchSecureHeaders } from "./security-headers.ts";
@@ -35,6 +36,7 @@ export function createApp(deps: HttpDeps) {
   app.route("/auth", createAuthRoutes(deps));
   app.route("/auth", createTicketRoutes(deps));
   app.route("/auth", createSessionRoutes(deps));
+  app.route("/auth", createEventRoutes(deps));
 
   app.notFound((c) => errorResponse(c, 404, "not_found", "No such route."));
   app.onError((error, c) => {
