@@ -31,8 +31,9 @@ export function makeThrottlePolicies(free: { accountFailures: number; ipFailures
     account: { freeFailures: free.accountFailures, baseDelayMs: 1000, maxDelayMs: 60_000, windowMs: 24 * 3600_000 },
     // Per client IP, across accounts: room for a shared NAT, then up to 15 minutes.
     ip: { freeFailures: free.ipFailures, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, windowMs: 24 * 3600_000 },
-    // Registrations per IP: every registration counts; past the hourly allowance, a growing wait.
-    register: { freeFailures: free.registrationsPerHour, baseDelayMs: 60_000, maxDelayMs: 3600_000, windowMs: 3600_000 },
+    // Registrations per IP: every registration counts, and the one that uses up the hourly
+    // allowance sets the first wait (so the count of free ones is one less).
+    register: { freeFailures: free.registrationsPerHour - 1, baseDelayMs: 60_000, maxDelayMs: 3600_000, windowMs: 3600_000 },
   };
 }
 
