@@ -1,5 +1,5 @@
 // Starts Latch from a config: database, TLS, the HTTP app and the socket on one port.
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import type { Server } from "bun";
 import type { AuthContext } from "./auth/context.ts";
 import { warmUpCredentials } from "./auth/credentials.ts";
@@ -9,7 +9,8 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./lib/log.ts";
-import { loadTls } from "./lib/tls.ts";
+import { readClientInfo } from "./lib/request-client.ts";
+import { loadTls } from "./tls.ts";
 import { generateId } from "./lib/tokens.ts";
 import { HSTS_VALUE } from "./lib/web-constants.ts";
 import { createSocketHandler, type SocketLimits } from "./ws/handlers.ts";
@@ -39,6 +40,10 @@ const RECHECK_BATCH_SIZE = 500;
 /** Starts the server described by `config`; resolves once it listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // DB-1: a folder that already existed is made private too (mkdir's mode applies only to new ones).
+  chmodSync(config.dataDir, 0o700);
+  // TLS first: a bad certificate stops the start before any database is made.
+  const tls = await loadTls(config.tls, config.dataDir, (line) => logger.info({ event: "tls", message: line }));
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   const auth: AuthContext = {
     db: database.db,
@@ -54,7 +59,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }),
   };
   void warmUpCredentials();
-  const tls = await loadTls(config.tls, config.dataDir, (line) => logger.info({ event: "tls", message: line }));
 
   let allowedOrigins: ReadonlySet<string> = new Set(config.origins ?? []);
   const registry = new SocketRegistry();
@@ -95,12 +99,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     onSessionsEnded: (sessionIds, reason, exceptSocketId) => live.endSessions(sessionIds, reason, exceptSocketId),
     onSessionRotated: (fromId, to) => live.moveSessions(fromId, to),
   });
+  // A refused handshake is a request like any other: one log line (an accepted one logs ws_open).
+  async function upgradeOrLog(request: Request, server: Server<SocketData>): Promise<Response | undefined> {
+    const refused = await upgradeSocket(request, server, upgradeDeps);
+    if (refused) {
+      const { ip } = readClientInfo(request, server as Server<unknown>, trustedProxies);
+      logger.info({ event: "http", method: request.method, path: "/ws", status: refused.status, ip });
+    }
+    return refused;
+  }
   const server: Server<SocketData> = Bun.serve<SocketData>({
     port: config.port,
     hostname: config.host,
     tls,
     fetch(request, server) {
-      if (new URL(request.url).pathname === "/ws") return upgradeSocket(request, server, upgradeDeps);
+      if (new URL(request.url).pathname === "/ws") return upgradeOrLog(request, server);
       return app.fetch(request, { server });
     },
     websocket: createSocketHandler({ auth, registry, live, logger, limits }),

@@ -91,8 +91,9 @@ describe("[WS-4] socket limits", () => {
     const live = await openSocket(server.wsUrl);
     await live.next();
     const droppedAfter = await silent.closed;
-    expect(droppedAfter).toBeGreaterThanOrEqual(7000);
-    expect(droppedAfter).toBeLessThan(12_000);
+    // uWebSockets checks timeouts on a coarse (4 s) tick, so "8 s" means 4 to 12 s.
+    expect(droppedAfter).toBeGreaterThanOrEqual(4000);
+    expect(droppedAfter).toBeLessThan(13_000);
     // The Bun client answered the server's pings, so it is still here.
     expect((await live.call({ type: "ping", id: 1 })).ok).toBe(true);
     live.ws.close();

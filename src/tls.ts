@@ -1,9 +1,10 @@
 // TLS for Bun.serve: the certificate (given, or a self-signed one made for local use) and a
 // protocol and cipher policy stricter than Bun's default (TLS-1).
-import { constants } from "node:crypto";
+import { constants, createPrivateKey, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generate } from "selfsigned";
+import { ConfigError } from "./config.ts";
 
 // TLS 1.2 only with forward-secret AEAD suites; TLS 1.3 suites are all AEAD and always on.
 // Bun's default list also offers CBC and plain-RSA key exchange, which we refuse.
@@ -37,9 +38,13 @@ export interface TlsSettings {
 /** TLS options from the given files, or from a self-signed pair in `dataDir/tls` (made once). */
 export async function loadTls(files: TlsFiles | null, dataDir: string, announce: (line: string) => void): Promise<TlsSettings> {
   const paths = files ?? (await ensureSelfSignedCertificate(join(dataDir, "tls"), announce));
+  const [certName, keyName] = files ? ["LATCH_TLS_CERT", "LATCH_TLS_KEY"] : ["LATCH_DATA_DIR", "LATCH_DATA_DIR"];
+  const cert = readPem(paths.certPath, certName);
+  const key = readPem(paths.keyPath, keyName);
+  checkPair(cert, key, certName, keyName);
   return {
-    cert: readFileSync(paths.certPath, "utf8"),
-    key: readFileSync(paths.keyPath, "utf8"),
+    cert,
+    key,
     ciphers: TLS12_CIPHERS,
     secureOptions: SECURE_OPTIONS,
   };
@@ -75,4 +80,31 @@ async function ensureSelfSignedCertificate(folder: string, announce: (line: stri
   writeFileSync(certPath, pems.cert, { mode: 0o644 });
   announce(`Made a self-signed certificate for localhost, 127.0.0.1 and ::1 in ${folder} (for local use only).`);
   return { certPath, keyPath };
+}
+
+// A missing or wrong file stops the start with one line naming the setting, not a stack trace.
+function readPem(path: string, variable: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+function checkPair(cert: string, key: string, certName: string, keyName: string): void {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch {
+    throw new ConfigError(`${certName}: not a PEM certificate`);
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch {
+    throw new ConfigError(`${keyName}: not an unencrypted PEM private key`);
+  }
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new ConfigError(`${keyName}: this key does not belong to the certificate in ${certName}`);
+  }
 }
