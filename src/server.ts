@@ -7,6 +7,7 @@ import { deleteExpiredRecords } from "./auth/housekeeping.ts";
 import { makeThrottlePolicies } from "./auth/throttle.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
+import { createChatApp } from "./demo/chat.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./lib/log.ts";
 import { readClientInfo } from "./lib/request-client.ts";
@@ -91,6 +92,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     rateLimit: limits.rate,
     socketsPerUser: limits.socketsPerUser,
   };
+  // The demo chat publishes through the server, which exists only once Bun.serve returns.
+  const chat = createChatApp((topic, data) => server.publish(topic, data));
   const app = createApp({
     auth,
     logger,
@@ -116,7 +119,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       if (new URL(request.url).pathname === "/ws") return upgradeOrLog(request, server);
       return app.fetch(request, { server });
     },
-    websocket: createSocketHandler({ auth, registry, live, logger, limits }),
+    websocket: createSocketHandler({ auth, registry, live, logger, limits, app: chat }),
     error(error) {
       logger.error({ event: "server_error", err: error });
       return new Response(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }), {

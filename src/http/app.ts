@@ -9,6 +9,7 @@ import { checkOrigin } from "./origin-check.ts";
 import { logRequests } from "./request-log.ts";
 import { createAuthRoutes } from "./routes/auth.ts";
 import { createEventRoutes } from "./routes/events.ts";
+import { createPageRoutes } from "./routes/pages.ts";
 import { createSessionRoutes } from "./routes/sessions.ts";
 import { createTicketRoutes } from "./routes/ticket.ts";
 import { latchSecureHeaders } from "./security-headers.ts";
@@ -33,6 +34,7 @@ export function createApp(deps: HttpDeps) {
   app.use(loadSession(deps.auth));
 
   app.get("/healthz", (c) => c.json({ ok: true }));
+  app.route("/", createPageRoutes());
   app.route("/auth", createAuthRoutes(deps));
   app.route("/auth", createTicketRoutes(deps));
   app.route("/auth", createSessionRoutes(deps));

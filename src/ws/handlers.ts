@@ -2,6 +2,7 @@
 import type { WebSocketHandler } from "bun";
 import type { AuthContext } from "../auth/context.ts";
 import type { Logger } from "../lib/log.ts";
+import type { SocketApp } from "./app.ts";
 import type { LiveSessions } from "./live-sessions.ts";
 import { parseFrame } from "./parse.ts";
 import { ANONYMOUS_TYPES, CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage } from "./protocol.ts";
@@ -26,6 +27,7 @@ export interface SocketDeps {
   live: LiveSessions;
   logger: Logger;
   limits: SocketLimits;
+  app: SocketApp;
 }
 
 // WS-3/WS-4: this many refused messages in a row (malformed or over the rate) is abuse, not a bug.
@@ -48,8 +50,10 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
 
     open(ws) {
       deps.registry.add(ws);
-      if (ws.data.user && ws.data.session) deps.live.attach(ws, ws.data.user, ws.data.session);
-      else {
+      if (ws.data.user && ws.data.session) {
+        deps.live.attach(ws, ws.data.user, ws.data.session);
+        deps.app.onAuthenticated?.(ws);
+      } else {
         ws.data.anonymousTimer = setTimeout(() => {
           if (!ws.data.user) ws.close(CLOSE_CODES.authenticationTimeout, "authentication timeout");
         }, limits.anonSocketMs);
@@ -71,27 +75,42 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
           error: { code: "rate_limited", message: "Too many messages; slow down.", retry_after: retryAfter },
         });
       }
-      if (!frame.ok) return refuseFrame(ws, frame.id, frame.type);
+      const appMessage = frame.ok ? null : readAppMessage(deps.app, ws, frame.type, frame.value);
+      if (!frame.ok && !appMessage) return refuseFrame(ws, frame.id, frame.type);
       ws.data.badFramesInARow = 0;
       // Every message on an authenticated socket first checks that its session is still alive
       // in this process's view (SES-5); the message also counts as activity on the session.
       const ended = ws.data.session ? deps.live.useSession(ws.data.session.id) : null;
       if (ended) return endSocket(ws, ended);
       try {
-        await dispatch(deps, ws, frame.message);
+        if (frame.ok) await dispatch(deps, ws, frame.message);
+        else if (appMessage) {
+          const fields = await appMessage.handler.handle(ws, appMessage.message);
+          sendMessage(ws, { ...fields, type: "result", id: appMessage.message.id, ok: true });
+        }
       } catch (error) {
-        deps.logger.error({ event: "ws_error", type: frame.message.type, err: error });
-        sendError(ws, frame.message.id, "internal_error", "Something went wrong on our side.");
+        deps.logger.error({ event: "ws_error", err: error });
+        sendError(ws, id, "internal_error", "Something went wrong on our side.");
       }
     },
 
     close(ws, code) {
       deps.registry.remove(ws);
       deps.live.detach(ws);
+      deps.app.onClosed?.(ws);
       if (ws.data.anonymousTimer) clearTimeout(ws.data.anonymousTimer);
       deps.logger.info({ event: "ws_close", code, user: ws.data.user?.id ?? null, ip: ws.data.client.ip });
     },
   };
+}
+
+// An application message this socket may send, validated by its schema; null otherwise.
+function readAppMessage(app: SocketApp, ws: Socket, type: string | null, value: unknown) {
+  // Own properties only: "constructor" or "__proto__" must not reach Object.prototype.
+  if (type === null || !ws.data.user || !Object.hasOwn(app.messages, type)) return null;
+  const handler = app.messages[type]!;
+  const parsed = handler.schema.safeParse(value);
+  return parsed.success ? { handler, message: parsed.data } : null;
 }
 
 // WS-2/WS-3: an error reply for a frame we will not handle; a long run of them closes the socket.

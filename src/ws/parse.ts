@@ -3,21 +3,21 @@ import { clientMessageSchema, type ClientMessage } from "./protocol.ts";
 
 export type ParsedFrame =
   | { ok: true; message: ClientMessage }
-  /** `type` is set when the frame was a well-formed request of a type we do not know. */
-  | { ok: false; id: number | null; type: string | null };
+  /** `type` is set (and `value` kept) when the frame was a JSON object with a string type. */
+  | { ok: false; id: number | null; type: string | null; value: unknown };
 
 /** Parses and validates one frame; never throws. */
 export function parseFrame(raw: string | Buffer): ParsedFrame {
-  if (typeof raw !== "string") return { ok: false, id: null, type: null };
+  if (typeof raw !== "string") return { ok: false, id: null, type: null, value: null };
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    return { ok: false, id: null, type: null };
+    return { ok: false, id: null, type: null, value: null };
   }
   const parsed = clientMessageSchema.safeParse(value);
   if (parsed.success) return { ok: true, message: parsed.data };
-  return { ok: false, id: readId(value), type: readType(value) };
+  return { ok: false, id: readId(value), type: readType(value), value };
 }
 
 // Echo the request id in the error when there is a usable one, so the client can match it.

@@ -64,6 +64,9 @@ export type ServerMessage =
   | { type: "authenticated"; user: UserView }
   | { type: "session.ended"; reason: SessionEndedReason };
 
+/** An application message's reply: ok plus the fields its handler returned. */
+export type AppResultMessage = { type: "result"; id: number; ok: true } & Record<string, unknown>;
+
 /** Close codes the server uses (docs/protocol.md). */
 export const CLOSE_CODES = {
   goingAway: 1001,

@@ -1,12 +1,12 @@
 // Sending protocol messages: JSON text frames of the ServerMessage shape only.
 import type { ServerWebSocket } from "bun";
-import type { ErrorBody, ServerMessage } from "./protocol.ts";
+import type { AppResultMessage, ErrorBody, ServerMessage } from "./protocol.ts";
 import type { SocketData } from "./socket-data.ts";
 
 export type Socket = ServerWebSocket<SocketData>;
 
-/** Sends one protocol message. */
-export function sendMessage(ws: Socket, message: ServerMessage): void {
+/** Sends one protocol message (or an application message's reply). */
+export function sendMessage(ws: Socket, message: ServerMessage | AppResultMessage): void {
   ws.send(JSON.stringify(message));
 }
 

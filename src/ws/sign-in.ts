@@ -4,6 +4,7 @@ import { verifyCredentials } from "../auth/credentials.ts";
 import { completeLoginTicket, issueLoginTicket } from "../auth/tickets.ts";
 import { registerUser } from "../auth/users.ts";
 import type { ClientMessage } from "./protocol.ts";
+import type { SocketApp } from "./app.ts";
 import type { LiveSessions } from "./live-sessions.ts";
 import type { SocketRegistry } from "./registry.ts";
 import { sendError, sendMessage, sendThrottled, type Socket } from "./send.ts";
@@ -15,6 +16,7 @@ export interface SignInDeps {
   live: LiveSessions;
   registry: SocketRegistry;
   limits: { socketsPerUser: number };
+  app: SocketApp;
 }
 
 /** register: create the account, then answer with a ticket for the page to redeem. */
@@ -42,6 +44,7 @@ export async function handleLoginComplete(deps: SignInDeps, ws: Socket, id: numb
     return sendError(ws, id, "too_many_sockets", `At most ${deps.limits.socketsPerUser} connections per user.`);
   }
   deps.live.attach(ws, completed.user, completed.session);
+  deps.app.onAuthenticated?.(ws);
   if (ws.data.anonymousTimer) clearTimeout(ws.data.anonymousTimer);
   ws.data.anonymousTimer = null;
   sendMessage(ws, { type: "result", id, ok: true, user: completed.user });
