@@ -109,24 +109,30 @@ export class LiveSessions {
   async pollFeed(): Promise<void> {
     if (this.feedRunning) return;
     this.feedRunning = true;
+    const started = performance.now();
+    let read = 0;
     try {
       for (;;) {
         const rows = await readRevocations(this.auth, this.lastRevocationId, FEED_PAGE_SIZE);
         for (const row of rows) await this.applyRevocation(row);
+        read += rows.length;
         if (rows.length < FEED_PAGE_SIZE) break;
       }
     } finally {
       this.feedRunning = false;
     }
+    // The file database runs synchronously, so this is event-loop time (bench/revocation.ts reads it).
+    this.logger.debug({ event: "feed_read", revocations: read, sessions: this.entries.size, ms: performance.now() - started });
   }
 
   /** Re-reads every bound session from the database in batches; closes the dead, updates the rest. */
   async recheckAll(): Promise<void> {
     if (this.recheckRunning) return;
     this.recheckRunning = true;
+    const started = performance.now();
+    const ids = [...this.entries.keys()];
     try {
       await this.flushActivity();
-      const ids = [...this.entries.keys()];
       for (let start = 0; start < ids.length; start += this.options.recheckBatchSize) {
         const batch = ids.slice(start, start + this.options.recheckBatchSize);
         const alive = new Map((await findSessionsByIds(this.auth, batch)).map((session) => [session.id, session]));
@@ -139,6 +145,7 @@ export class LiveSessions {
     } finally {
       this.recheckRunning = false;
     }
+    this.logger.debug({ event: "recheck", sessions: ids.length, ms: performance.now() - started });
   }
 
   /** Writes batched socket activity as last_seen_at (one transaction for all sessions). */
