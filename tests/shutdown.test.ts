@@ -128,7 +128,7 @@ describe("logs", () => {
     expect(closeCodes.sort()).toEqual([1000, 1001, 1001]);
   });
 
-  test("[AUTH-3] no line holds the session cookie, its secret, or a password", () => {
+  test("[LOG-1] no line holds the session cookie, its secret, or a password", () => {
     const everything = latch.lines.join("\n") + latch.stderr();
     for (const pair of [cookie, loginCookie]) {
       const token = pair.split("=")[1]!;

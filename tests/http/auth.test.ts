@@ -133,7 +133,7 @@ describe("[TLS-3] [TLS-2] security headers", () => {
   });
 });
 
-describe("CSRF: state-changing requests check Origin", () => {
+describe("[CSRF-1] state-changing requests check Origin", () => {
   test("a foreign or missing Origin is refused with 403 and nothing is written", async () => {
     const before = await countRows(server.db, "users");
     for (const origin of ["https://evil.example", null, "http://127.0.0.1:" + new URL(server.origin).port]) {

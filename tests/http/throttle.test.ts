@@ -111,7 +111,7 @@ describe("[AUTH-2] per IP", () => {
     expect(await countRows(server.db, "users", "username = 'reg-three'")).toBe(0);
   });
 
-  test("X-Forwarded-For is ignored unless the connection comes from a trusted proxy", async () => {
+  test("[NET-1] X-Forwarded-For is ignored unless the connection comes from a trusted proxy", async () => {
     const server = await start({});
     await login(server, "spoof-check", "whatever whatever", "192.0.2.55");
     const rows = (await server.db.execute("SELECT ip FROM auth_events WHERE type = 'login_failed'")).rows;
