@@ -4,17 +4,18 @@ import type { Server } from "bun";
 import type { AuthContext } from "./auth/context.ts";
 import { warmUpCredentials } from "./auth/credentials.ts";
 import { deleteExpiredRecords } from "./auth/housekeeping.ts";
-import { makeThrottlePolicies } from "./auth/throttle.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { createChatApp } from "./demo/chat.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./lib/log.ts";
 import { readClientInfo } from "./lib/request-client.ts";
+import { serverOrigins } from "./lib/origin.ts";
+import { startRedirectServer } from "./redirect-server.ts";
+import { createAuthContext, socketLimitsFrom } from "./settings.ts";
 import { loadTls } from "./tls.ts";
-import { generateId } from "./lib/tokens.ts";
 import { HSTS_VALUE } from "./lib/web-constants.ts";
-import { createSocketHandler, type SocketLimits } from "./ws/handlers.ts";
+import { createSocketHandler } from "./ws/handlers.ts";
 import { CLOSE_CODES } from "./ws/protocol.ts";
 import { LiveSessions } from "./ws/live-sessions.ts";
 import { SocketRegistry } from "./ws/registry.ts";
@@ -46,19 +47,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // TLS first: a bad certificate stops the start before any database is made.
   const tls = await loadTls(config.tls, config.dataDir, (line) => logger.info({ event: "tls", message: line }));
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-  const auth: AuthContext = {
-    db: database.db,
-    sessionIdleMs: config.sessionIdleSeconds * 1000,
-    sessionAbsoluteMs: config.sessionAbsoluteSeconds * 1000,
-    passwordMinLength: config.passwordMinLength,
-    ticketTtlMs: config.ticketTtlSeconds * 1000,
-    instanceId: generateId(),
-    throttle: makeThrottlePolicies({
-      accountFailures: config.throttleAccountFreeFailures,
-      ipFailures: config.throttleIpFreeFailures,
-      registrationsPerHour: config.registrationsPerIpPerHour,
-    }),
-  };
+  const auth = createAuthContext(config, database.db);
   void warmUpCredentials();
 
   let allowedOrigins: ReadonlySet<string> = new Set(config.origins ?? []);
@@ -76,14 +65,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     );
   }, HOUSEKEEPING_INTERVAL_MS);
   const trustedProxies = new Set(config.trustedProxies);
-  const limits: SocketLimits = {
-    maxMessageBytes: config.ws.maxMessageBytes,
-    rate: { perSecond: config.ws.messagesPerSecond, burst: config.ws.burstMessages },
-    socketsPerUser: config.ws.socketsPerUser,
-    idleTimeoutSeconds: config.ws.idleTimeoutSeconds,
-    backpressureBytes: config.ws.backpressureBytes,
-    anonSocketMs: config.anonSocketSeconds * 1000,
-  };
+  const limits = socketLimitsFrom(config);
   const upgradeDeps: UpgradeDeps = {
     auth,
     registry,
@@ -129,7 +111,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     },
   });
   const port = server.port ?? config.port;
-  if (!config.origins) allowedOrigins = new Set(defaultOrigins(config.host, port));
+  if (!config.origins) allowedOrigins = new Set(serverOrigins(config.host, port));
   const redirectServer = config.httpRedirectPort === null ? null : startRedirectServer(config.host, config.httpRedirectPort, port);
   const url = new URL(`https://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`);
   logger.info({ event: "listening", url: url.origin, redirectPort: redirectServer?.port ?? null, origins: [...allowedOrigins] });
@@ -147,26 +129,4 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.info({ event: "stopped" });
   }
   return { server, url, redirectServer, auth, registry, live, stop: () => (stopping ??= stop()) };
-}
-
-// The server's own https origins: the names the self-signed certificate covers, plus HOST.
-function defaultOrigins(host: string, port: number): string[] {
-  const names = ["localhost", "127.0.0.1", "[::1]"];
-  const wildcard = host === "0.0.0.0" || host === "::";
-  if (!wildcard) names.push(host.includes(":") ? `[${host}]` : host);
-  return [...new Set(names.map((name) => new URL(`https://${name}:${port}`).origin))];
-}
-
-// TLS-2: the plain-HTTP port only redirects, sets no cookie and serves nothing else.
-function startRedirectServer(host: string, port: number, httpsPort: number): Server<unknown> {
-  return Bun.serve({
-    port,
-    hostname: host,
-    fetch(request) {
-      const url = new URL(request.url);
-      url.protocol = "https:";
-      url.port = String(httpsPort);
-      return new Response(null, { status: 308, headers: { location: url.href } });
-    },
-  });
 }

@@ -22,3 +22,11 @@ export function normalizeOrigin(value: string): string | null {
 export function isAllowedOrigin(origin: string | null | undefined, allowed: ReadonlySet<string>): boolean {
   return typeof origin === "string" && allowed.has(origin);
 }
+
+/** The server's own https origins: the names the self-signed certificate covers, plus `host`. */
+export function serverOrigins(host: string, port: number): string[] {
+  const names = ["localhost", "127.0.0.1", "[::1]"];
+  const wildcard = host === "0.0.0.0" || host === "::";
+  if (!wildcard) names.push(host.includes(":") ? `[${host}]` : host);
+  return [...new Set(names.map((name) => new URL(`https://${name}:${port}`).origin))];
+}

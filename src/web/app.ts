@@ -43,7 +43,11 @@ for (const button of document.querySelectorAll<HTMLButtonElement>("[data-tab]"))
   button.addEventListener("click", () => showTab(button.dataset.tab ?? "chat"));
 }
 $("#logout").addEventListener("click", () => void latch.logout());
-latch.on("connection", render);
+latch.on("connection", ({ state }) => {
+  render();
+  // Each new authenticated socket (sign-in, reload, reconnect) joins the room afresh.
+  if (state === "authenticated") chat.join().catch(() => undefined);
+});
 latch.on("authenticated", () => {
   render();
   showTab("chat");

@@ -8,8 +8,8 @@ interface ChatLine {
   at: number;
 }
 
-/** Wires the chat form and renders the room's pushes; `reset` clears it on sign-out. */
-export function setUpChat(latch: Latch): { reset(): void } {
+/** Wires the chat form and renders the room's pushes; `join` on each authenticated connection. */
+export function setUpChat(latch: Latch): { join(): Promise<void>; reset(): void } {
   const list = $("#messages");
   const form = $<HTMLFormElement>("#chat-form");
 
@@ -22,10 +22,6 @@ export function setUpChat(latch: Latch): { reset(): void } {
 
   latch.on("message", (push: LatchPush) => {
     if (push.type === "chat.message") append(push as unknown as ChatLine);
-    if (push.type === "chat.history") {
-      list.replaceChildren();
-      for (const line of push.messages as ChatLine[]) append(line);
-    }
     if (push.type === "chat.presence") {
       $("#presence").replaceChildren(...(push.users as string[]).map((name) => element("li", name)));
     }
@@ -41,6 +37,11 @@ export function setUpChat(latch: Latch): { reset(): void } {
   });
 
   return {
+    async join() {
+      const { history } = await latch.request({ type: "chat.join" });
+      list.replaceChildren();
+      for (const line of history as ChatLine[]) append(line);
+    },
     reset() {
       list.replaceChildren();
       $("#presence").replaceChildren();

@@ -12,11 +12,19 @@ export interface AppMessageHandler<T extends { id: number } = { id: number }> {
 export interface SocketApp {
   /** Message types the application adds; only authenticated sockets may send them. */
   messages: Record<string, AppMessageHandler>;
-  /** Called when a socket becomes authenticated (handshake, sign-in, account switch). */
+  /** Called when a socket signs in on the socket (sign-in, re-authentication, account switch). */
   onAuthenticated?(ws: Socket): void;
   /** Called after a socket closed. */
   onClosed?(ws: Socket): void;
 }
 
-/** An app with no messages. */
-export const NO_APP: SocketApp = { messages: {} };
+/** Thrown by an application handler to refuse a message: replied as `{ok:false, error:{code, message}}`. */
+export class AppMessageError extends Error {
+  /** A refusal with a stable code and a sentence for people. */
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -2,7 +2,7 @@
 import type { WebSocketHandler } from "bun";
 import type { AuthContext } from "../auth/context.ts";
 import type { Logger } from "../lib/log.ts";
-import type { SocketApp } from "./app.ts";
+import { AppMessageError, type SocketApp } from "./app.ts";
 import type { LiveSessions } from "./live-sessions.ts";
 import { parseFrame } from "./parse.ts";
 import { ANONYMOUS_TYPES, CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage } from "./protocol.ts";
@@ -50,10 +50,8 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
 
     open(ws) {
       deps.registry.add(ws);
-      if (ws.data.user && ws.data.session) {
-        deps.live.attach(ws, ws.data.user, ws.data.session);
-        deps.app.onAuthenticated?.(ws);
-      } else {
+      if (ws.data.user && ws.data.session) deps.live.attach(ws, ws.data.user, ws.data.session);
+      else {
         ws.data.anonymousTimer = setTimeout(() => {
           if (!ws.data.user) ws.close(CLOSE_CODES.authenticationTimeout, "authentication timeout");
         }, limits.anonSocketMs);
@@ -89,6 +87,7 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
           sendMessage(ws, { ...fields, type: "result", id: appMessage.message.id, ok: true });
         }
       } catch (error) {
+        if (error instanceof AppMessageError) return sendError(ws, id, error.code, error.message);
         deps.logger.error({ event: "ws_error", err: error });
         sendError(ws, id, "internal_error", "Something went wrong on our side.");
       }

@@ -44,11 +44,11 @@ export async function handleLoginComplete(deps: SignInDeps, ws: Socket, id: numb
     return sendError(ws, id, "too_many_sockets", `At most ${deps.limits.socketsPerUser} connections per user.`);
   }
   deps.live.attach(ws, completed.user, completed.session);
-  deps.app.onAuthenticated?.(ws);
   if (ws.data.anonymousTimer) clearTimeout(ws.data.anonymousTimer);
   ws.data.anonymousTimer = null;
   sendMessage(ws, { type: "result", id, ok: true, user: completed.user });
   sendMessage(ws, { type: "authenticated", user: completed.user });
+  deps.app.onAuthenticated?.(ws);
 }
 
 async function replyWithTicket(deps: SignInDeps, ws: Socket, message: CredentialsMessage, user: PublicUser): Promise<void> {
