@@ -49,11 +49,16 @@ export function openSocket(url: string, options: SocketOptions = {}): Promise<Te
     next(timeoutMs = 5000) {
       if (cursor < received.length) return Promise.resolve(received[cursor++]!);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no message within timeout")), timeoutMs);
-        waiting.push((message) => {
+        const waiter = (message: Record<string, any>) => {
           clearTimeout(timer);
           resolve(message);
-        });
+        };
+        // A waiter that timed out leaves the queue, so it cannot swallow the next message.
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          reject(new Error("no message within timeout"));
+        }, timeoutMs);
+        waiting.push(waiter);
       });
     },
     async call(message, timeoutMs = 10_000) {
