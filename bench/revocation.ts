@@ -28,6 +28,8 @@ const b = spawnLatch({
     LATCH_WS_SOCKETS_PER_USER: "100000",
   },
 });
+// If the run fails half-way, B must not outlive it.
+process.on("exit", () => b.proc.kill("SIGKILL"));
 const bOrigin = await b.listening();
 const bWsUrl = `wss://127.0.0.1:${new URL(bOrigin).port}/ws`;
 
