@@ -1,22 +1,11 @@
 // The demo chat in real Chromium: a message typed by one user shows on another user's page, under
 // the sender's name as the server knows it; a page cannot choose its own sender name.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newDevice, openDemo, ProblemLog, screenshot, signUp, uniqueName, waitForText, WAIT_MS } from "../helpers/browser.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { newDevice, openDemo, ProblemLog, screenshot, signUp, uniqueName, waitForText, WAIT_MS, useBrowserSuite } from "../helpers/browser.ts";
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite();
 const problems = new ProblemLog();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 // The chat lines a page shows, as {from, text}.
 function chatLines(page: Page): Promise<{ from: string; text: string }[]> {
@@ -62,14 +51,14 @@ function sendRawFrames(page: Page, frames: Record<string, unknown>[]): Promise<R
 
 describe("chat between two users", () => {
   test("a message sent through #chat-form shows on the other user's page under the sender's name", async () => {
-    const deviceA = await newDevice(browser, problems);
-    const deviceB = await newDevice(browser, problems);
+    const deviceA = await newDevice(suite.browser, problems);
+    const deviceB = await newDevice(suite.browser, problems);
     try {
       const alice = uniqueName("alice");
       const bob = uniqueName("bob");
-      const pageA = await openDemo(deviceA, server.origin);
+      const pageA = await openDemo(deviceA, suite.server.origin);
       await signUp(pageA, alice);
-      const pageB = await openDemo(deviceB, server.origin);
+      const pageB = await openDemo(deviceB, suite.server.origin);
       await signUp(pageB, bob);
       // Presence: each sees the other online.
       await waitForText(pageB, "#presence", new RegExp(alice));
@@ -98,14 +87,14 @@ describe("chat between two users", () => {
   });
 
   test("the sender name is the server's: a raw frame with a forged `from` is refused, a plain one shows the real name", async () => {
-    const deviceA = await newDevice(browser, problems);
-    const deviceB = await newDevice(browser, problems);
+    const deviceA = await newDevice(suite.browser, problems);
+    const deviceB = await newDevice(suite.browser, problems);
     try {
       const alice = uniqueName("alice");
       const bob = uniqueName("bob");
-      const pageA = await openDemo(deviceA, server.origin);
+      const pageA = await openDemo(deviceA, suite.server.origin);
       await signUp(pageA, alice);
-      const pageB = await openDemo(deviceB, server.origin);
+      const pageB = await openDemo(deviceB, suite.server.origin);
       await signUp(pageB, bob);
 
       const forged = `forged ${crypto.randomUUID()}`;
@@ -136,6 +125,6 @@ describe("chat between two users", () => {
 describe("strict CSP", () => {
   test("no page above reported a CSP violation, a console error or an uncaught error", () => {
     expect(problems.cspViolations()).toEqual([]);
-    expect(problems.fromOrigin(server.origin)).toEqual([]);
+    expect(problems.fromOrigin(suite.server.origin)).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
 // The demo page in real Chromium: the server's error sentences on the forms, a phone-sized layout
 // without sideways scrolling, and the strict CSP (with a canary proving violations are seen).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import {
   badgeText,
-  launchBrowser,
   newDevice,
   openDemo,
   pageWidths,
@@ -16,24 +15,14 @@ import {
   waitForText,
   GOOD_PASSWORD,
   WAIT_MS,
+  useBrowserSuite
 } from "../helpers/browser.ts";
 import { registerOverHttp } from "../helpers/http.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite();
 const problems = new ProblemLog();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 // scrollWidth <= innerWidth, and innerWidth still the phone's width (not zoomed out to fit).
 async function expectNoSidewaysScroll(page: Page, state: string): Promise<void> {
@@ -44,15 +33,15 @@ async function expectNoSidewaysScroll(page: Page, state: string): Promise<void> 
 
 describe("errors on the forms", () => {
   test("a too-short password on sign-up shows the policy; a wrong password on sign-in shows 'Wrong username or password.'", async () => {
-    const context = await newDevice(browser, problems);
+    const context = await newDevice(suite.browser, problems);
     try {
-      const page = await openDemo(context, server.origin);
+      const page = await openDemo(context, suite.server.origin);
       await submitAuthForm(page, "register", uniqueName("shorty"), "too short");
       await waitForText(page, "#register-form .error", "Use at least 12 characters.");
       expect(await page.locator("#register-form .error").isVisible()).toBe(true);
 
       const existing = uniqueName("known");
-      await registerOverHttp(server.origin, existing, GOOD_PASSWORD);
+      await registerOverHttp(suite.server.origin, existing, GOOD_PASSWORD);
       await submitAuthForm(page, "login", existing, "not the right password");
       await waitForText(page, "#login-form .error", "Wrong username or password.");
       expect(await page.locator("#login-form .error").isVisible()).toBe(true);
@@ -68,9 +57,9 @@ describe("errors on the forms", () => {
 
 describe("phone-sized viewport (390 x 844)", () => {
   test("signed-out, chat and account pages do not scroll sideways", async () => {
-    const context = await newDevice(browser, problems, PHONE);
+    const context = await newDevice(suite.browser, problems, PHONE);
     try {
-      const page = await openDemo(context, server.origin);
+      const page = await openDemo(context, suite.server.origin);
       await expectNoSidewaysScroll(page, "signed out");
       await screenshot(page, "phone-signed-out");
 
@@ -91,9 +80,9 @@ describe("phone-sized viewport (390 x 844)", () => {
   });
 
   test("the badge of a user with a 32-character name (the longest allowed) does not push the page sideways", async () => {
-    const context = await newDevice(browser, problems, PHONE);
+    const context = await newDevice(suite.browser, problems, PHONE);
     try {
-      const page = await openDemo(context, server.origin);
+      const page = await openDemo(context, suite.server.origin);
       const longest = `phone-${crypto.randomUUID().replaceAll("-", "").slice(0, 26)}`;
       expect(longest).toHaveLength(32);
       await signUp(page, longest);
@@ -108,10 +97,10 @@ describe("phone-sized viewport (390 x 844)", () => {
 describe("strict CSP", () => {
   test("the page is served with a strict policy, and the watcher sees a violation (canary)", async () => {
     const canary = new ProblemLog();
-    const context = await newDevice(browser, canary);
+    const context = await newDevice(suite.browser, canary);
     try {
       const page = await context.newPage();
-      const response = await page.goto(`${server.origin}/`);
+      const response = await page.goto(`${suite.server.origin}/`);
       const policy = response?.headers()["content-security-policy"] ?? "";
       expect(policy).toContain("script-src 'self'");
       expect(policy).toContain("style-src 'self'");
@@ -131,6 +120,6 @@ describe("strict CSP", () => {
 
   test("no page above reported a CSP violation, a console error or an uncaught error", () => {
     expect(problems.cspViolations()).toEqual([]);
-    expect(problems.fromOrigin(server.origin)).toEqual([]);
+    expect(problems.fromOrigin(suite.server.origin)).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
 // The demo page in real Chromium: sign-up, the cookie the script cannot see, and sign-outs that
 // reach other tabs and other devices live, without a reload.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import {
   badgeText,
-  launchBrowser,
   newDevice,
   openDemo,
   ProblemLog,
@@ -14,24 +13,14 @@ import {
   uniqueName,
   waitForBadge,
   WAIT_MS,
+  useBrowserSuite,
 } from "../helpers/browser.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 // How fast a sign-out elsewhere must show on a page that is open (the brief's "live").
 const LIVE_MS = 2000;
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite();
 const problems = new ProblemLog();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 // Frames of every socket the page opens from now on, as text, in order.
 function recordSockets(page: Page): { received: string[]; sent: string[] }[] {
@@ -68,9 +57,9 @@ async function until(condition: () => boolean, timeoutMs = WAIT_MS): Promise<boo
 
 describe("sign-up and reload", () => {
   test("signing up through the form shows 'signed in as <name>'; after a reload the socket is signed in at its handshake", async () => {
-    const context = await newDevice(browser, problems);
+    const context = await newDevice(suite.browser, problems);
     try {
-      const page = await openDemo(context, server.origin);
+      const page = await openDemo(context, suite.server.origin);
       expect(await badgeText(page)).toBe("signed out");
       expect(await showsSignInForms(page)).toBe(true);
       await screenshot(page, "signed-out");
@@ -93,7 +82,7 @@ describe("sign-up and reload", () => {
       for (const type of ["register", "login", "login.complete"]) expect(sentTypes).not.toContain(type);
       // Server side: exactly one live socket is bound to the user (the pre-reload one closed).
       const userId = welcome.user.id as string;
-      expect(await until(() => server.running.registry.socketsOfUser(userId).length === 1)).toBe(true);
+      expect(await until(() => suite.server.running.registry.socketsOfUser(userId).length === 1)).toBe(true);
     } finally {
       await context.close();
     }
@@ -102,16 +91,16 @@ describe("sign-up and reload", () => {
 
 describe("the session cookie", () => {
   test("is invisible to document.cookie but stored HttpOnly, Secure, SameSite=Lax", async () => {
-    const context = await newDevice(browser, problems);
+    const context = await newDevice(suite.browser, problems);
     try {
-      const page = await openDemo(context, server.origin);
+      const page = await openDemo(context, suite.server.origin);
       await signUp(page, uniqueName("cookie"));
       const visibleToScript = await page.evaluate(() => document.cookie);
       expect(visibleToScript).not.toContain("__Host-latch_session");
       // No token parked anywhere else script can read either.
       expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
 
-      const cookies = await context.cookies(server.origin);
+      const cookies = await context.cookies(suite.server.origin);
       const session = cookies.find((cookie) => cookie.name === "__Host-latch_session");
       expect(session).toBeDefined();
       expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: "Lax", path: "/", domain: "127.0.0.1" });
@@ -124,12 +113,12 @@ describe("the session cookie", () => {
 
 describe("signing out reaches every page live", () => {
   test("Sign out in one tab: the other tab of the same browser shows 'signed out' within 2 s, without a reload", async () => {
-    const context = await newDevice(browser, problems);
+    const context = await newDevice(suite.browser, problems);
     try {
       const name = uniqueName("tabs");
-      const tabA = await openDemo(context, server.origin);
+      const tabA = await openDemo(context, suite.server.origin);
       await signUp(tabA, name);
-      const tabB = await openDemo(context, server.origin);
+      const tabB = await openDemo(context, suite.server.origin);
       await waitForBadge(tabB, `signed in as ${name}`);
       await markPage(tabB);
 
@@ -139,20 +128,20 @@ describe("signing out reaches every page live", () => {
       expect(await showsSignInForms(tabB)).toBe(true);
       await waitForBadge(tabA, "signed out");
       expect(await showsSignInForms(tabA)).toBe(true);
-      expect((await context.cookies(server.origin)).map((cookie) => cookie.name)).not.toContain("__Host-latch_session");
+      expect((await context.cookies(suite.server.origin)).map((cookie) => cookie.name)).not.toContain("__Host-latch_session");
     } finally {
       await context.close();
     }
   });
 
   test("Revoke on the account page: the other device shows 'signed out' within 2 s, without a reload", async () => {
-    const deviceA = await newDevice(browser, problems);
-    const deviceB = await newDevice(browser, problems);
+    const deviceA = await newDevice(suite.browser, problems);
+    const deviceB = await newDevice(suite.browser, problems);
     try {
       const name = uniqueName("devices");
-      const pageA = await openDemo(deviceA, server.origin);
+      const pageA = await openDemo(deviceA, suite.server.origin);
       await signUp(pageA, name);
-      const pageB = await openDemo(deviceB, server.origin);
+      const pageB = await openDemo(deviceB, suite.server.origin);
       await signIn(pageB, name);
       await markPage(pageB);
 
@@ -188,6 +177,6 @@ describe("signing out reaches every page live", () => {
 describe("strict CSP", () => {
   test("no page above reported a CSP violation, a console error or an uncaught error", () => {
     expect(problems.cspViolations()).toEqual([]);
-    expect(problems.fromOrigin(server.origin)).toEqual([]);
+    expect(problems.fromOrigin(suite.server.origin)).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 // Real Chromium against a real test server: devices (browser contexts), page waits, screenshots,
 // and a log of CSP violations and console errors that every browser test file checks at its end.
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { startTestServer, type TestServer } from "./server.ts";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 /** Debian's chromium; CI installs it. `LATCH_TEST_CHROMIUM` points elsewhere (or nowhere, to see the failure). */
@@ -166,4 +168,18 @@ export function pageWidths(page: Page): Promise<{ scrollWidth: number; innerWidt
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** One Latch server and one Chromium for a whole test file, started before and stopped after it. */
+export function useBrowserSuite(): { server: TestServer; browser: Browser } {
+  const suite = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    suite.server = await startTestServer();
+    suite.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }
