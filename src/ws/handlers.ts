@@ -50,7 +50,8 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
 
     open(ws) {
       deps.registry.add(ws);
-      if (ws.data.user && ws.data.session) deps.live.attach(ws, ws.data.user, ws.data.session);
+      const { user, handshakeSession } = ws.data;
+      if (user && handshakeSession) deps.live.attach(ws, user, handshakeSession);
       else {
         ws.data.anonymousTimer = setTimeout(() => {
           if (!ws.data.user) ws.close(CLOSE_CODES.authenticationTimeout, "authentication timeout");
@@ -78,7 +79,7 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
       ws.data.badFramesInARow = 0;
       // Every message on an authenticated socket first checks that its session is still alive
       // in this process's view (SES-5); the message also counts as activity on the session.
-      const ended = ws.data.session ? deps.live.useSession(ws.data.session.id) : null;
+      const ended = ws.data.sessionId ? deps.live.useSession(ws.data.sessionId) : null;
       if (ended) return endSocket(ws, ended);
       try {
         if (frame.ok) await dispatch(deps, ws, frame.message);

@@ -58,10 +58,11 @@ export class LiveSessions {
 
   /** Binds `ws` to `session` (handshake or login.complete) and arms the session's expiry timer. */
   attach(ws: Socket, user: NonNullable<Socket["data"]["user"]>, session: SessionInfo): void {
-    const previous = ws.data.session?.id ?? null;
+    const previous = ws.data.sessionId;
     this.registry.unbind(ws);
     ws.data.user = user;
-    ws.data.session = session;
+    ws.data.sessionId = session.id;
+    ws.data.handshakeSession = null;
     this.registry.bind(ws);
     if (previous !== null && previous !== session.id) this.forgetIfUnused(previous);
     this.track(session);
@@ -69,7 +70,7 @@ export class LiveSessions {
 
   /** Call when a socket closes, after the registry forgot it. */
   detach(ws: Socket): void {
-    if (ws.data.session) this.forgetIfUnused(ws.data.session.id);
+    if (ws.data.sessionId) this.forgetIfUnused(ws.data.sessionId);
   }
 
   /**

@@ -30,7 +30,7 @@ export class SocketRegistry {
     this.unindex(ws);
   }
 
-  /** Call before changing ws.data.session/user, then `bind` after, to keep the indexes right. */
+  /** Call before changing ws.data.sessionId/user, then `bind` after, to keep the indexes right. */
   unbind(ws: Socket): void {
     this.unindex(ws);
   }
@@ -80,15 +80,15 @@ export class SocketRegistry {
   }
 
   private index(ws: Socket): void {
-    const { session, user } = ws.data;
-    if (session === null || user === null) return;
-    addTo(this.bySession, session.id, ws);
+    const { sessionId, user } = ws.data;
+    if (sessionId === null || user === null) return;
+    addTo(this.bySession, sessionId, ws);
     addTo(this.byUser, user.id, ws);
   }
 
   private unindex(ws: Socket): void {
-    const { session, user } = ws.data;
-    if (session !== null) removeFrom(this.bySession, session.id, ws);
+    const { sessionId, user } = ws.data;
+    if (sessionId !== null) removeFrom(this.bySession, sessionId, ws);
     if (user !== null) removeFrom(this.byUser, user.id, ws);
   }
 }

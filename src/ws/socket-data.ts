@@ -9,7 +9,9 @@ export interface SocketData {
   client: ClientInfo;
   user: PublicUser | null;
   /** The session this socket is bound to; null while anonymous. Never sent to the client. */
-  session: SessionInfo | null;
+  sessionId: string | null;
+  /** The session found at the handshake, handed to the session tracker at open, then dropped. */
+  handshakeSession: SessionInfo | null;
   /** A register/login/complete is running: one at a time per socket, so Argon2id cannot be queued up. */
   authInFlight: boolean;
   /** Closes an anonymous socket that has not signed in in time (WS-2). */

@@ -36,7 +36,8 @@ export async function upgradeSocket(
     socketId: generateId(),
     client: readClientInfo(request, server as Server<unknown>, deps.trustedProxies),
     user: null,
-    session: null,
+    sessionId: null,
+    handshakeSession: null,
     authInFlight: false,
     anonymousTimer: null,
     rate: newRateState(deps.rateLimit),
@@ -51,7 +52,7 @@ export async function upgradeSocket(
         return refuse(429, "too_many_sockets", `At most ${deps.socketsPerUser} connections per user.`);
       }
       data.user = valid.user;
-      data.session = valid.session;
+      data.handshakeSession = valid.session;
     }
   }
   if (server.upgrade(request, { data, headers: HSTS_HEADER })) return undefined;
