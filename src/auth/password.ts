@@ -1,5 +1,7 @@
 // Password hashing (Argon2id via oslo) and the password policy (PW-1..PW-4).
+import { availableParallelism } from "node:os";
 import { Argon2id } from "oslo/password";
+import { createConcurrencyLimit } from "../lib/concurrency-limit.ts";
 import { isCommonPassword } from "./common-passwords.ts";
 import type { AuthFailure } from "./context.ts";
 
@@ -16,15 +18,23 @@ const argon2id = new Argon2id({
   parallelism: ARGON2_PARALLELISM,
 });
 
+// Hashes run on worker threads, but each is ~25 ms of pure CPU. Left unbounded, a burst of
+// sign-ins puts several hashing threads on the cores the event loop needs and every socket
+// waits; one hash per spare core (at least one) keeps the loop responsive and bounds the memory
+// (19 MiB each) a burst can take. Hashes past the limit queue; the throughput on a busy
+// machine is the same.
+const ARGON2_CONCURRENCY = Math.max(1, availableParallelism() - 1);
+const limitHashing = createConcurrencyLimit(ARGON2_CONCURRENCY);
+
 /** Hashes a password with the current Argon2id parameters (off the event loop). */
 export function hashPassword(password: string): Promise<string> {
-  return argon2id.hash(password);
+  return limitHashing(() => argon2id.hash(password));
 }
 
 /** True when `password` matches `hash`; false for a wrong password or an unreadable hash. */
 export async function verifyPasswordHash(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2id.verify(hash, password);
+    return await limitHashing(() => argon2id.verify(hash, password));
   } catch {
     return false;
   }
