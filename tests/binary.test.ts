@@ -50,6 +50,14 @@ test("dist/latch runs alone: HTTPS, register and sign in (libSQL, Argon2id, migr
     const health = await request(origin, "GET", "/healthz");
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ ok: true });
+    // The demo pages and both browser bundles are embedded in the binary.
+    expect(await (await request(origin, "GET", "/")).text()).toContain("<title>Latch demo</title>");
+    for (const script of ["/app.js", "/latch-client.js"]) {
+      const response = await request(origin, "GET", script);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toContain("javascript");
+      expect((await response.text()).length).toBeGreaterThan(1000);
+    }
 
     const credentials = { username: "binary-user", password: "granite kettle orbits slowly" };
     const registered = await request(origin, "POST", "/auth/register", { json: credentials });
