@@ -48,8 +48,15 @@ export async function createSession(
   return { session: toSessionInfo(ctx, row), token: `${id}.${secret}` };
 }
 
-/** The session and user for a cookie token, or null when malformed, unknown, wrong or expired. */
-export async function validateSessionToken(ctx: AuthContext, token: string): Promise<ValidSession | null> {
+/**
+ * The session and user for a cookie token, or null when malformed, unknown, wrong or expired.
+ * `touch: false` leaves last_seen_at to the caller (the socket tracker writes it in batches).
+ */
+export async function validateSessionToken(
+  ctx: AuthContext,
+  token: string,
+  { touch = true }: { touch?: boolean } = {},
+): Promise<ValidSession | null> {
   const [id, secret, extra] = token.split(".");
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 128) return null;
   const rows = await sessionLookup(ctx.db).execute({ id });
@@ -64,7 +71,7 @@ export async function validateSessionToken(ctx: AuthContext, token: string): Pro
     return null;
   }
   const { locked: _locked, ...user } = found.user;
-  return { session: await touchSession(ctx, found.session, info, now), user };
+  return { session: touch ? await touchSession(ctx, found.session, info, now) : info, user };
 }
 
 // Every handshake and request with a cookie runs this query: prepared once per database, it

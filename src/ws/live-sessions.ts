@@ -66,6 +66,8 @@ export class LiveSessions {
     this.registry.bind(ws);
     if (previous !== null && previous !== session.id) this.forgetIfUnused(previous);
     this.track(session);
+    // Opening a socket is activity on its session (written with the next batch).
+    this.useSession(session.id);
   }
 
   /** Call when a socket closes, after the registry forgot it. */

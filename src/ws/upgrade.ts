@@ -45,7 +45,8 @@ export async function upgradeSocket(
   };
   const token = new Bun.CookieMap(request.headers.get("cookie") ?? "").get(SESSION_COOKIE);
   if (token) {
-    const valid = await validateSessionToken(deps.auth, token);
+    // No write on the handshake: the socket's activity reaches last_seen_at in the tracker's batches.
+    const valid = await validateSessionToken(deps.auth, token, { touch: false });
     if (valid) {
       // WS-4: one user cannot hold an unbounded number of sockets in this process.
       if (deps.registry.socketsOfUser(valid.user.id).length >= deps.socketsPerUser) {
