@@ -8,7 +8,7 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { createChatApp } from "./demo/chat.ts";
 import { createApp } from "./http/app.ts";
-import type { Logger } from "./lib/log.ts";
+import { createLogger, type Logger } from "./lib/log.ts";
 import { readClientInfo } from "./lib/request-client.ts";
 import { serverOrigins } from "./lib/origin.ts";
 import { startRedirectServer } from "./redirect-server.ts";
@@ -66,6 +66,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }, HOUSEKEEPING_INTERVAL_MS);
   const trustedProxies = new Set(config.trustedProxies);
   const limits = socketLimitsFrom(config);
+  const socketLogger = createLogger(logger.level as Config["logLevel"], { redact: false });
   const upgradeDeps: UpgradeDeps = {
     auth,
     registry,
@@ -101,7 +102,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       if (new URL(request.url).pathname === "/ws") return upgradeOrLog(request, server);
       return app.fetch(request, { server });
     },
-    websocket: createSocketHandler({ auth, registry, live, logger, limits, app: chat }),
+    // Socket open/close lines carry only ids, codes and ips: no redaction pass on that hot path.
+    websocket: createSocketHandler({ auth, registry, live, logger: socketLogger, limits, app: chat }),
     error(error) {
       logger.error({ event: "server_error", err: error });
       return new Response(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }), {

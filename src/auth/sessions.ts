@@ -36,7 +36,7 @@ export async function createSession(
   const now = Date.now();
   const row: SessionRow = {
     id,
-    secretHash: await hashSecret(secret),
+    secretHash: hashSecret(secret),
     userId,
     createdAt: now,
     lastSeenAt: now,
@@ -63,7 +63,7 @@ export async function validateSessionToken(
   const found = rows[0];
   if (!found) return null;
   // SES-1: compare hashes in constant time, so timing reveals nothing about the secret.
-  if (!equalsConstantTime(found.session.secretHash, await hashSecret(secret))) return null;
+  if (!equalsConstantTime(found.session.secretHash, hashSecret(secret))) return null;
   const now = Date.now();
   const info = toSessionInfo(ctx, found.session);
   if (info.expiresAt <= now || found.user.locked) {
@@ -171,14 +171,14 @@ export async function recordSessionActivity(ctx: AuthContext, lastSeen: Readonly
  * The id shown in the session list and used to revoke: derived from the session id by a hash,
  * so the lookup half of the cookie never appears in a page, a URL or a log (WS-5).
  */
-export async function toPublicSessionId(sessionId: string): Promise<string> {
-  return (await hashSecret(`public-session-id:${sessionId}`)).slice(0, 32);
+export function toPublicSessionId(sessionId: string): string {
+  return hashSecret(`public-session-id:${sessionId}`).slice(0, 32);
 }
 
 /** One of the user's own live sessions by its public id, or null (never another user's). */
 export async function findUserSessionByPublicId(ctx: AuthContext, userId: string, publicId: string): Promise<SessionInfo | null> {
   for (const session of await listUserSessions(ctx, userId)) {
-    if ((await toPublicSessionId(session.id)) === publicId) return session;
+    if (toPublicSessionId(session.id) === publicId) return session;
   }
   return null;
 }

@@ -27,7 +27,7 @@ export async function issueLoginTicket(ctx: AuthContext, userId: string, socketI
       .delete(oneTimeTokens)
       .where(and(eq(oneTimeTokens.socketId, socketId), eq(oneTimeTokens.instanceId, ctx.instanceId), isNull(oneTimeTokens.redeemedAt))),
     ctx.db.insert(oneTimeTokens).values({
-      tokenHash: await hashSecret(ticket),
+      tokenHash: hashSecret(ticket),
       purpose: "login",
       userId,
       socketId,
@@ -57,7 +57,7 @@ export async function redeemLoginTicket(
   client: ClientInfo,
   previousSessionId: string | null,
 ): Promise<RedeemedTicket | null> {
-  const tokenHash = await hashSecret(ticket);
+  const tokenHash = hashSecret(ticket);
   const now = Date.now();
   // One statement claims the ticket: of two racing redemptions exactly one gets the row back.
   const claimed = await ctx.db
@@ -79,7 +79,7 @@ export async function redeemLoginTicket(
   }
   // The claim above already burned the ticket, so a wrong verifier cannot be retried.
   const expected = row.challenge ?? "";
-  if (!equalsConstantTime(expected, await computePkceChallenge(verifier))) {
+  if (!equalsConstantTime(expected, computePkceChallenge(verifier))) {
     await recordAuthEvent(ctx, { type: "ticket_refused", userId: row.userId, client, detail: { reason: "wrong_verifier" } });
     return null;
   }

@@ -1,6 +1,7 @@
 // Random tokens and their hashes: every secret Latch hands out comes from here.
-import { constantTimeEqual, sha256 } from "oslo/crypto";
-import { base32, base64url, encodeHex } from "oslo/encoding";
+import { createHash } from "node:crypto";
+import { constantTimeEqual } from "oslo/crypto";
+import { base32, base64url } from "oslo/encoding";
 
 // 128 bits for identifiers, the floor of SES-1/TIX-1; 256 bits for secrets and tickets.
 const ID_BYTES = 16;
@@ -22,15 +23,17 @@ export function generateSecret(): string {
   return base64url.encode(randomBytes(SECRET_BYTES), { includePadding: false });
 }
 
+// SHA-256 runs synchronously (node:crypto): it is on every handshake, and WebCrypto's promise
+// costs more than the hash of a 43-character secret.
+
 /** Hex SHA-256 of a string: what the database keeps instead of a secret. */
-export async function hashSecret(secret: string): Promise<string> {
-  return encodeHex(await sha256(new TextEncoder().encode(secret)));
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
 }
 
 /** base64url(SHA-256(verifier)): the PKCE S256 challenge (RFC 7636). */
-export async function computePkceChallenge(verifier: string): Promise<string> {
-  const digest = new Uint8Array(await sha256(new TextEncoder().encode(verifier)));
-  return base64url.encode(digest, { includePadding: false });
+export function computePkceChallenge(verifier: string): string {
+  return createHash("sha256").update(verifier).digest("base64url");
 }
 
 /** Compares two strings without leaking where they differ. */

@@ -61,10 +61,12 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
       sendMessage(ws, { type: "welcome", protocol: PROTOCOL_VERSION, user: ws.data.user });
     },
 
-    async message(ws, raw) {
+    message(ws, raw) {
+      // One clock read per message, shared by the rate bucket and the session check.
+      const now = Date.now();
       const frame = parseFrame(raw);
       const id = frame.ok ? frame.message.id : frame.id;
-      if (!takeToken(ws.data.rate, limits.rate)) {
+      if (!takeToken(ws.data.rate, limits.rate, now)) {
         if (ws.data.rate.refusedInARow > ABUSE_THRESHOLD) return ws.close(CLOSE_CODES.policyViolation, "rate limit");
         const retryAfter = secondsUntilToken(ws.data.rate, limits.rate);
         return sendMessage(ws, {
@@ -79,19 +81,13 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
       ws.data.badFramesInARow = 0;
       // Every message on an authenticated socket first checks that its session is still alive
       // in this process's view (SES-5); the message also counts as activity on the session.
-      const ended = ws.data.sessionId ? deps.live.useSession(ws.data.sessionId) : null;
+      const ended = ws.data.sessionId ? deps.live.useSession(ws.data.sessionId, now) : null;
       if (ended) return endSocket(ws, ended);
-      try {
-        if (frame.ok) await dispatch(deps, ws, frame.message);
-        else if (appMessage) {
-          const fields = await appMessage.handler.handle(ws, appMessage.message);
-          sendMessage(ws, { ...fields, type: "result", id: appMessage.message.id, ok: true });
-        }
-      } catch (error) {
-        if (error instanceof AppMessageError) return sendError(ws, id, error.code, error.message);
-        deps.logger.error({ event: "ws_error", err: error });
-        sendError(ws, id, "internal_error", "Something went wrong on our side.");
+      // ping, the commonest message, is answered without a promise.
+      if (frame.ok && frame.message.type === "ping") {
+        return sendMessage(ws, { type: "result", id: frame.message.id, ok: true, user: ws.data.user });
       }
+      void handleRequest(deps, ws, id, frame.ok ? frame.message : null, appMessage);
     },
 
     close(ws, code) {
@@ -121,10 +117,28 @@ function refuseFrame(ws: Socket, id: number | null, type: string | null): void {
   sendError(ws, id, "bad_request", "Unknown or malformed message; see docs/protocol.md.");
 }
 
-async function dispatch(deps: SocketDeps, ws: Socket, message: ClientMessage): Promise<void> {
-  if (message.type === "ping") {
-    return sendMessage(ws, { type: "result", id: message.id, ok: true, user: ws.data.user });
+// The requests that await (sign-in steps and application messages); never throws.
+async function handleRequest(
+  deps: SocketDeps,
+  ws: Socket,
+  id: number | null,
+  message: ClientMessage | null,
+  appMessage: ReturnType<typeof readAppMessage>,
+): Promise<void> {
+  try {
+    if (message && message.type !== "ping") await dispatch(deps, ws, message);
+    else if (appMessage) {
+      const fields = await appMessage.handler.handle(ws, appMessage.message);
+      sendMessage(ws, { ...fields, type: "result", id: appMessage.message.id, ok: true });
+    }
+  } catch (error) {
+    if (error instanceof AppMessageError) return sendError(ws, id, error.code, error.message);
+    deps.logger.error({ event: "ws_error", err: error });
+    sendError(ws, id, "internal_error", "Something went wrong on our side.");
   }
+}
+
+async function dispatch(deps: SocketDeps, ws: Socket, message: Exclude<ClientMessage, { type: "ping" }>): Promise<void> {
   // One sign-in step at a time per socket: each costs an Argon2id hash or database writes.
   if (ws.data.authInFlight) return sendError(ws, message.id, "busy", "A sign-in is already running on this connection.");
   ws.data.authInFlight = true;

@@ -30,16 +30,14 @@ export function createSessionRoutes(deps: HttpDeps) {
     .get("/sessions", requireUser(), async (c) => {
       const current = c.var.session!.id;
       const sessions = await listUserSessions(auth, c.var.user!.id);
-      const view = await Promise.all(
-        sessions.map(async (session) => ({
-          id: await toPublicSessionId(session.id),
-          current: session.id === current,
-          createdAt: session.createdAt,
-          lastSeenAt: session.lastSeenAt,
-          ip: session.ip,
-          userAgent: session.userAgent,
-        })),
-      );
+      const view = sessions.map((session) => ({
+        id: toPublicSessionId(session.id),
+        current: session.id === current,
+        createdAt: session.createdAt,
+        lastSeenAt: session.lastSeenAt,
+        ip: session.ip,
+        userAgent: session.userAgent,
+      }));
       return c.json({ sessions: view });
     })
     .delete("/sessions/:id", requireUser(), async (c) => {
