@@ -1,0 +1,53 @@
+// Load: echo round trips — `connections` authenticated sockets, each with one ping in flight,
+// sending the next as soon as the reply arrives (closed loop).
+import { openMany, readCookies, type Target } from "./client-socket.ts";
+import { percentile, snapshot, windowBetween } from "./cpu.ts";
+
+export interface EchoConfig {
+  target: Target;
+  connections: number;
+  warmupMs: number;
+  windowMs: number;
+}
+
+/** Runs the echo loop; latency is send-to-reply of each ping in the window. */
+export async function runEcho({ target, connections, warmupMs, windowMs }: EchoConfig) {
+  const sockets = await openMany(target, readCookies(target), connections);
+  let done = 0;
+  let measuring = false;
+  let stop = false;
+  let inFlight = 0;
+  const latencies: number[] = [];
+  let drained: () => void = () => {};
+
+  for (const [index, socket] of sockets.entries()) {
+    let id = index * 1_000_000_000;
+    let sentAt = 0;
+    const send = () => {
+      sentAt = performance.now();
+      inFlight++;
+      socket.ping(++id);
+    };
+    socket.onResult = (replyId) => {
+      if (replyId !== id) throw new Error(`reply ${replyId} for ${id}`);
+      inFlight--;
+      if (measuring) latencies.push(performance.now() - sentAt);
+      done++;
+      if (!stop) send();
+      else if (inFlight === 0) drained();
+    };
+    send();
+  }
+
+  await Bun.sleep(warmupMs);
+  measuring = true;
+  const start = snapshot(target.serverPid, done);
+  await Bun.sleep(windowMs);
+  const end = snapshot(target.serverPid, done);
+  measuring = false;
+  stop = true;
+  await Promise.race([new Promise<void>((resolve) => (drained = resolve)), Bun.sleep(5000)]);
+  for (const socket of sockets) socket.ws.close();
+  await Promise.race([Promise.all(sockets.map((socket) => socket.closed)), Bun.sleep(5000)]);
+  return { ...windowBetween(start, end), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors: 0, lastError: "" };
+}
