@@ -2,7 +2,7 @@
 // sockets goes, in Latch and in bare Bun. Opens 10,000 sockets, then asks the server (SIGUSR2) for
 // its RSS before and after a full GC and for JavaScriptCore's object counts by type.
 // Run: bun bench/memory-breakdown.ts [--sockets=10000]
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeCertificate } from "./lib/cert.ts";
 import { openMany, readCookies, type Target } from "./lib/client-socket.ts";
@@ -82,4 +82,5 @@ await breakdown(
   { LATCH_DATA_DIR: latch.dataDir, LATCH_TLS_CERT: cert.certPath, LATCH_TLS_KEY: cert.keyPath, ...LATCH_LOAD_ENV },
   latch.cookies,
 );
+rmSync(cert.dir, { recursive: true, force: true });
 process.exit(0);

@@ -6,13 +6,13 @@ import { join } from "node:path";
 import { replaceSection } from "./report.ts";
 import { makeCertificate } from "./lib/cert.ts";
 import { runIdleLine, runOnOneServer, type Row } from "./lib/lines.ts";
-import { describeMachine } from "./lib/machine.ts";
+import { describeMachine, describeSource } from "./lib/machine.ts";
 import { isPartial, makePlan } from "./lib/plan.ts";
 import { reading } from "./lib/reading.ts";
 import { earlierTable, memoryTable, ratioTable, signInTable, targetTable, throughputTable, type Revocation } from "./lib/render.ts";
 import { runRevocation } from "./lib/revocation-run.ts";
 import { latchPaths, seedLatch } from "./lib/seed-latch.ts";
-import { CLIENT_CORE, LATCH_LOAD_ENV } from "./lib/servers.ts";
+import { CLIENT_CORE, LATCH_LOAD_ENV, REPO_ROOT } from "./lib/servers.ts";
 
 const argv = process.argv.slice(2);
 const plan = makePlan(argv);
@@ -32,6 +32,7 @@ const files = { dir: cert.dir, cert, latchDataDir: latch.dataDir, latchCookies: 
 await seedLatch(latch.dataDir, latch.cookies);
 log(`run folder ${cert.dir}; Latch seeded with 1,000 users and 10,000 sessions`);
 
+const source = describeSource(REPO_ROOT);
 const rows: Row[] = [];
 const throughputLines = plan.lines.filter((line) => line === "upgrade" || line === "echo100" || line === "echo1000");
 try {
@@ -49,6 +50,7 @@ const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 const setup = [
   `Run \`bun run bench${plan.quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC (${minutes} min).`,
   "",
+  `- Latch measured: ${source}.`,
   `- Machine: ${machine}.`,
   `- Versions: ${versions}.`,
   `- Load client: one Bun process (native WebSocket) pinned to core ${CLIENT_CORE} with \`taskset\`; each server its own process pinned to the other core. All traffic on 127.0.0.1; one self-signed ECDSA P-256 certificate per run for every TLS server.`,

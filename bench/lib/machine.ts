@@ -26,3 +26,16 @@ export function describeMachine(): { machine: string; versions: string } {
       `express-session ${packageVersion("express-session")}, socket.io ${packageVersion("socket.io")}, ${openssl} (certificate)`,
   };
 }
+
+/** Which Latch was measured: the commit, "+ local changes" when src/ differs from it. */
+export function describeSource(root: string): string {
+  const git = (...args: string[]) => Bun.spawnSync(["git", "-C", root, ...args]);
+  const head = git("rev-parse", "--short", "HEAD");
+  if (head.exitCode !== 0) {
+    // An exported copy (bench/README.md) carries the commit it was made from in SNAPSHOT.
+    const snapshot = Bun.file(join(root, "SNAPSHOT"));
+    return snapshot.size > 0 ? `${readFileSync(join(root, "SNAPSHOT"), "utf8").trim()} (exported copy)` : "unknown commit";
+  }
+  const dirty = git("status", "--porcelain", "src").stdout.toString().trim() !== "";
+  return `${head.stdout.toString().trim()}${dirty ? " + local changes in src/" : ""}`;
+}
