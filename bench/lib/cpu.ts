@@ -89,3 +89,19 @@ export function rssByMapping(pid: number | "self"): { heap: number; anonymous: n
   }
   return totals;
 }
+
+/** After `warmupMs`, measures the server over `windowMs`; `load.measuring` is true only inside the window. */
+export async function measureWindow(
+  serverPid: number,
+  load: { measuring: boolean; done: number },
+  warmupMs: number,
+  windowMs: number,
+): Promise<Window> {
+  await Bun.sleep(warmupMs);
+  load.measuring = true;
+  const start = snapshot(serverPid, load.done);
+  await Bun.sleep(windowMs);
+  const end = snapshot(serverPid, load.done);
+  load.measuring = false;
+  return windowBetween(start, end);
+}

@@ -1,7 +1,7 @@
 // Load: echo round trips — `connections` authenticated sockets, each with one ping in flight,
 // sending the next as soon as the reply arrives (closed loop).
 import { openMany, readCookies, type Target } from "./client-socket.ts";
-import { percentile, snapshot, windowBetween } from "./cpu.ts";
+import { measureWindow, percentile } from "./cpu.ts";
 
 export interface EchoConfig {
   target: Target;
@@ -13,8 +13,7 @@ export interface EchoConfig {
 /** Runs the echo loop; latency is send-to-reply of each ping in the window. */
 export async function runEcho({ target, connections, warmupMs, windowMs }: EchoConfig) {
   const sockets = await openMany(target, readCookies(target), connections);
-  let done = 0;
-  let measuring = false;
+  const load = { done: 0, measuring: false };
   let stop = false;
   let inFlight = 0;
   const latencies: number[] = [];
@@ -31,23 +30,18 @@ export async function runEcho({ target, connections, warmupMs, windowMs }: EchoC
     socket.onResult = (replyId) => {
       if (replyId !== id) throw new Error(`reply ${replyId} for ${id}`);
       inFlight--;
-      if (measuring) latencies.push(performance.now() - sentAt);
-      done++;
+      if (load.measuring) latencies.push(performance.now() - sentAt);
+      load.done++;
       if (!stop) send();
       else if (inFlight === 0) drained();
     };
     send();
   }
 
-  await Bun.sleep(warmupMs);
-  measuring = true;
-  const start = snapshot(target.serverPid, done);
-  await Bun.sleep(windowMs);
-  const end = snapshot(target.serverPid, done);
-  measuring = false;
+  const window = await measureWindow(target.serverPid, load, warmupMs, windowMs);
   stop = true;
   await Promise.race([new Promise<void>((resolve) => (drained = resolve)), Bun.sleep(5000)]);
   for (const socket of sockets) socket.ws.close();
   await Promise.race([Promise.all(sockets.map((socket) => socket.closed)), Bun.sleep(5000)]);
-  return { ...windowBetween(start, end), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors: 0, lastError: "" };
+  return { ...window, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors: 0, lastError: "" };
 }

@@ -3,7 +3,7 @@
 // already authenticated sends a ping every few milliseconds and times each reply.
 import { createHash, randomBytes } from "node:crypto";
 import { openClientSocket, readCookies, type Target } from "./client-socket.ts";
-import { percentile, snapshot, windowBetween } from "./cpu.ts";
+import { measureWindow, percentile } from "./cpu.ts";
 
 export interface SignInConfig {
   target: Target;
@@ -68,10 +68,9 @@ export async function runSignIns({ target, accounts, warmupMs, windowMs, bystand
   const [cookie] = readCookies(target);
   const bystander = openClientSocket(target, cookie);
   await bystander.welcome;
-  let done = 0;
+  const load = { done: 0, measuring: false };
   let errors = 0;
   let lastError = "";
-  let measuring = false;
   let stop = false;
   const signInMs: number[] = [];
   const bystanderMs: number[] = [];
@@ -80,7 +79,7 @@ export async function runSignIns({ target, accounts, warmupMs, windowMs, bystand
   let sentAt = 0;
   let waiting = false;
   bystander.onResult = () => {
-    if (measuring) bystanderMs.push(performance.now() - sentAt);
+    if (load.measuring) bystanderMs.push(performance.now() - sentAt);
     waiting = false;
   };
   const ticker = setInterval(() => {
@@ -101,25 +100,20 @@ export async function runSignIns({ target, accounts, warmupMs, windowMs, bystand
         await Bun.sleep(100);
         continue;
       }
-      if (measuring) signInMs.push(performance.now() - started);
-      done++;
+      if (load.measuring) signInMs.push(performance.now() - started);
+      load.done++;
     }
   }
 
   const loops = accounts.map(loop);
-  await Bun.sleep(warmupMs);
-  measuring = true;
-  const start = snapshot(target.serverPid, done);
-  await Bun.sleep(windowMs);
-  const end = snapshot(target.serverPid, done);
-  measuring = false;
+  const window = await measureWindow(target.serverPid, load, warmupMs, windowMs);
   stop = true;
   await Promise.all(loops);
   clearInterval(ticker);
   bystander.ws.close();
   await bystander.closed;
   return {
-    ...windowBetween(start, end),
+    ...window,
     p50Ms: percentile(signInMs, 50),
     p99Ms: percentile(signInMs, 99),
     bystanderPings: bystanderMs.length,

@@ -1,7 +1,7 @@
 // Load: authenticated upgrades — `concurrency` clients each connect with a session cookie, wait
 // for the welcome (the first authenticated reply), close, and start again.
 import { readCookies, openClientSocket, type Target } from "./client-socket.ts";
-import { percentile, snapshot, windowBetween } from "./cpu.ts";
+import { measureWindow, percentile } from "./cpu.ts";
 
 export interface UpgradeConfig {
   target: Target;
@@ -14,10 +14,9 @@ export interface UpgradeConfig {
 export async function runUpgrades({ target, concurrency, warmupMs, windowMs }: UpgradeConfig) {
   const cookies = readCookies(target);
   let next = 0;
-  let done = 0;
+  const load = { done: 0, measuring: false };
   let errors = 0;
   let lastError = "";
-  let measuring = false;
   let stop = false;
   const latencies: number[] = [];
 
@@ -33,21 +32,16 @@ export async function runUpgrades({ target, concurrency, warmupMs, windowMs }: U
         await socket.closed;
         continue;
       }
-      if (measuring) latencies.push(performance.now() - started);
-      done++;
+      if (load.measuring) latencies.push(performance.now() - started);
+      load.done++;
       socket.ws.close();
       await socket.closed;
     }
   }
 
   const clients = Array.from({ length: concurrency }, client);
-  await Bun.sleep(warmupMs);
-  measuring = true;
-  const start = snapshot(target.serverPid, done);
-  await Bun.sleep(windowMs);
-  const end = snapshot(target.serverPid, done);
-  measuring = false;
+  const window = await measureWindow(target.serverPid, load, warmupMs, windowMs);
   stop = true;
   await Promise.all(clients);
-  return { ...windowBetween(start, end), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors, lastError };
+  return { ...window, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors, lastError };
 }
