@@ -28,7 +28,7 @@ const tokens = (await Bun.file(paths.cookies).text()).split("\n").map((line) => 
 const dbFile = join(paths.dataDir, "latch.db");
 const config = loadConfig({ LATCH_DATA_DIR: paths.dataDir, PORT: "0" });
 const database = await openDatabase(config.databaseUrl);
-const ctx = createAuthContext(config, database.db);
+const ctx = createAuthContext(config, database);
 
 async function measure(name: string, call: (i: number) => unknown, calls = CALLS): Promise<void> {
   for (let i = 0; i < Math.min(2000, calls); i++) await call(i); // warm-up (JIT, caches)

@@ -47,7 +47,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // TLS first: a bad certificate stops the start before any database is made.
   const tls = await loadTls(config.tls, config.dataDir, (line) => logger.info({ event: "tls", message: line }));
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-  const auth = createAuthContext(config, database.db);
+  const auth = createAuthContext(config, database);
   void warmUpCredentials();
 
   let allowedOrigins: ReadonlySet<string> = new Set(config.origins ?? []);

@@ -2,14 +2,15 @@
 import type { AuthContext } from "./auth/context.ts";
 import { makeThrottlePolicies } from "./auth/throttle.ts";
 import type { Config } from "./config.ts";
-import type { Db } from "./db/client.ts";
+import type { Database } from "./db/client.ts";
 import { generateId } from "./lib/tokens.ts";
 import type { SocketLimits } from "./ws/handlers.ts";
 
 /** The domain's context for this process: database, lifetimes, policies and a fresh instance id. */
-export function createAuthContext(config: Config, db: Db): AuthContext {
+export function createAuthContext(config: Config, database: Database): AuthContext {
   return {
-    db,
+    db: database.db,
+    lookupSession: database.lookupSession,
     sessionIdleMs: config.sessionIdleSeconds * 1000,
     sessionAbsoluteMs: config.sessionAbsoluteSeconds * 1000,
     passwordMinLength: config.passwordMinLength,

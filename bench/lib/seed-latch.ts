@@ -17,7 +17,7 @@ export const SEED_USERS = 1000;
 export async function seedLatch(dataDir: string, cookiesPath: string, sessionCount = 10_000): Promise<void> {
   const config = loadConfig({ LATCH_DATA_DIR: dataDir, PORT: "0" });
   const database = await openDatabase(config.databaseUrl);
-  const ctx = createAuthContext(config, database.db);
+  const ctx = createAuthContext(config, database);
   const passwordHash = await hashPassword(SEED_PASSWORD);
   const now = Date.now();
   const rows = Array.from({ length: SEED_USERS }, (_, i) => ({

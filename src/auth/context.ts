@@ -1,9 +1,12 @@
 // What every domain verb is given: the database and the policy numbers, passed explicitly.
 import type { Db } from "../db/client.ts";
+import type { SessionLookup } from "../db/session-lookup.ts";
 import type { ThrottlePolicies } from "./throttle.ts";
 
 export interface AuthContext {
   db: Db;
+  /** The session-and-user lookup of every cookie, on the fastest path the database allows. */
+  lookupSession: SessionLookup;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   passwordMinLength: number;

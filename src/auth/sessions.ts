@@ -1,8 +1,7 @@
 // Sessions: created on sign-in, validated from the cookie, ended by logout or revocation.
 import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
-import { sessions, users } from "../db/schema.ts";
+import { sessions } from "../db/schema.ts";
 import { equalsConstantTime, generateId, generateSecret, hashSecret } from "../lib/tokens.ts";
-import type { Db } from "../db/client.ts";
 import type { AuthContext, ClientInfo, PublicUser, RevocationReason } from "./context.ts";
 
 export interface SessionInfo {
@@ -59,8 +58,7 @@ export async function validateSessionToken(
 ): Promise<ValidSession | null> {
   const [id, secret, extra] = token.split(".");
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 128) return null;
-  const rows = await sessionLookup(ctx.db).execute({ id });
-  const found = rows[0];
+  const found = await ctx.lookupSession(id);
   if (!found) return null;
   // SES-1: compare hashes in constant time, so timing reveals nothing about the secret.
   if (!equalsConstantTime(found.session.secretHash, hashSecret(secret))) return null;
@@ -72,25 +70,6 @@ export async function validateSessionToken(
   }
   const { locked: _locked, ...user } = found.user;
   return { session: touch ? await touchSession(ctx, found.session, info, now) : info, user };
-}
-
-// Every handshake and request with a cookie runs this query: prepared once per database, it
-// skips Drizzle's query building (about three quarters of its cost; bench/RESULTS.md).
-const preparedLookups = new WeakMap<Db, ReturnType<typeof prepareSessionLookup>>();
-function sessionLookup(db: Db) {
-  let prepared = preparedLookups.get(db);
-  if (!prepared) preparedLookups.set(db, (prepared = prepareSessionLookup(db)));
-  return prepared;
-}
-
-function prepareSessionLookup(db: Db) {
-  return db
-    .select({ session: sessions, user: { id: users.id, username: users.username, createdAt: users.createdAt, locked: users.locked } })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, sql.placeholder("id")))
-    .limit(1)
-    .prepare();
 }
 
 /** The session by public id if it is still valid (no secret needed: for already-trusted callers). */

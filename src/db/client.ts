@@ -5,12 +5,15 @@ import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "./schema.ts";
 import { applyMigrations } from "./migrate.ts";
+import { openSessionLookup, type SessionLookup } from "./session-lookup.ts";
 
 export type Db = LibSQLDatabase<typeof schema>;
 
 export interface Database {
   db: Db;
   client: Client;
+  /** The session-by-id lookup of every handshake and cookie request (session-lookup.ts). */
+  lookupSession: SessionLookup;
   close(): void;
 }
 
@@ -30,7 +33,25 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
   }
   await client.execute("PRAGMA foreign_keys = ON");
   await applyMigrations(client);
-  return { db: drizzle(client, { schema }), client, close: () => client.close() };
+  const db = drizzle(client, { schema });
+  const lookup = openSessionLookup(db, local ? await mainDatabaseFile(client) : null, BUSY_TIMEOUT_MS);
+  return {
+    db,
+    client,
+    lookupSession: lookup.lookup,
+    close: () => {
+      lookup.close();
+      client.close();
+    },
+  };
+}
+
+// The absolute path SQLite opened for this client ("" for an in-memory database, which a second
+// connection could not see): asking SQLite avoids parsing the URL a second, different way.
+async function mainDatabaseFile(client: Client): Promise<string | null> {
+  const { rows } = await client.execute("PRAGMA database_list");
+  const main = rows.find((row) => row.name === "main");
+  return typeof main?.file === "string" && main.file !== "" ? main.file : null;
 }
 
 // DB-1: the folder is private to the server's user (0700) and the file 0600, created before

@@ -3,11 +3,13 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createClient, type Client } from "@libsql/client";
+import { openDatabase } from "../../src/db/client.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
+import { openSessionLookup } from "../../src/db/session-lookup.ts";
 import { readMigrations } from "../../src/db/read-migrations.ts";
 import { request, registerOverHttp } from "../helpers/http.ts";
 import { REPO_ROOT, spawnLatch } from "../helpers/process.ts";
-import { makeTempDir, startTestServer, type TestServer } from "../helpers/server.ts";
+import { countRows, makeTempDir, startTestServer, type TestServer } from "../helpers/server.ts";
 
 const PASSWORD = "correct horse battery staple";
 const JOURNAL_TAGS: string[] = JSON.parse(readFileSync(join(REPO_ROOT, "migrations/meta/_journal.json"), "utf8")).entries.map(
@@ -154,6 +156,58 @@ describe("connection settings", () => {
     expect(waited).toBeGreaterThan(HOLD_MS / 2);
     reader.releaseLock();
     expect(await holder.exited).toBe(0);
+  });
+});
+
+describe("the session lookup (a second, read-only connection on the same file)", () => {
+  test("the cookie check sees what other connections just wrote: a locked user, then a deleted session", async () => {
+    const server = await startTestServer();
+    try {
+      const cookie = await registerOverHttp(server.origin, "lookup-user");
+      const sessionId = cookie.split("=")[1]!.split(".")[0]!;
+      const me = () => request(server.origin, "GET", "/auth/me", { cookie });
+      expect((await me()).status).toBe(200);
+      // Written through the test's own connection, as another instance would.
+      await server.db.execute({ sql: "UPDATE users SET locked = 1 WHERE username = ?", args: ["lookup-user"] });
+      expect((await me()).status).toBe(401);
+
+      const second = await registerOverHttp(server.origin, "lookup-user-2");
+      const secondMe = () => request(server.origin, "GET", "/auth/me", { cookie: second });
+      expect((await secondMe()).status).toBe(200);
+      await server.db.execute({ sql: "DELETE FROM sessions WHERE id = ?", args: [second.split("=")[1]!.split(".")[0]!] });
+      expect((await secondMe()).status).toBe(401);
+      // The locked user's session was ended by the check (deleted and fed to other instances).
+      expect(await countRows(server.db, "sessions", "id = ?", [sessionId])).toBe(0);
+      expect(await countRows(server.db, "revocations", "session_id = ? AND reason = 'expired'", [sessionId])).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("it returns what the Drizzle query returns, field for field, and null for an unknown id", async () => {
+    const dbPath = join(freshDir("data"), "latch.db");
+    const database = await openDatabase(`file:${dbPath}`);
+    try {
+      const drizzleLookup = openSessionLookup(database.db, null, 5000);
+      const now = Date.now();
+      await database.client.batch([
+        { sql: "INSERT INTO users (id, username, password_hash, created_at, password_changed_at, locked) VALUES ('u1', 'ann', 'x', ?, ?, 1)", args: [now - 5, now - 5] },
+        {
+          sql: "INSERT INTO sessions (id, secret_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ('s1', 'h', 'u1', ?, ?, ?, NULL, 'agent')",
+          args: [now - 3, now - 2, now + 60_000],
+        },
+      ]);
+      const native = await database.lookupSession("s1");
+      expect(native).toEqual({
+        session: { id: "s1", secretHash: "h", userId: "u1", createdAt: now - 3, lastSeenAt: now - 2, expiresAt: now + 60_000, ip: null, userAgent: "agent" },
+        user: { id: "u1", username: "ann", createdAt: now - 5, locked: true },
+      });
+      expect(await drizzleLookup.lookup("s1")).toEqual(native!);
+      expect(await database.lookupSession("missing")).toBeNull();
+      expect(await drizzleLookup.lookup("missing")).toBeNull();
+    } finally {
+      database.close();
+    }
   });
 });
 

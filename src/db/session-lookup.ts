@@ -1,0 +1,87 @@
+// The query every socket handshake and every request with a cookie runs: a session by id,
+// joined with its user. It is the hottest statement in Latch, so on a local file it runs on a
+// statement SQLite compiles once, instead of through @libsql/client, which compiles the SQL
+// again on every call (about 85 us of the ~95 us a lookup cost; bench/RESULTS.md).
+import Database from "libsql";
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import { sessions, users } from "./schema.ts";
+import type { Db } from "./client.ts";
+
+export interface SessionLookupRow {
+  session: typeof sessions.$inferSelect;
+  user: { id: string; username: string; createdAt: number; locked: boolean };
+}
+
+/** The session `sessionId` and its user, or null when there is no such session. */
+export type SessionLookup = (sessionId: string) => Promise<SessionLookupRow | null>;
+
+export interface OpenedSessionLookup {
+  lookup: SessionLookup;
+  close(): void;
+}
+
+// One flat row, so the native statement's positional columns map back by the same keys.
+const FIELDS = {
+  ...getTableColumns(sessions),
+  username: users.username,
+  userCreatedAt: users.createdAt,
+  locked: users.locked,
+};
+const FIELD_ENTRIES = Object.entries(FIELDS);
+
+type FlatRow = Awaited<ReturnType<ReturnType<typeof selectSession>["execute"]>>[number];
+
+function selectSession(db: Db) {
+  return db
+    .select(FIELDS)
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder("id")));
+}
+
+/**
+ * The lookup for `db`. `file` is the absolute path of the same database when it is a local
+ * file (null for remote or in-memory databases, which keep the Drizzle path).
+ */
+export function openSessionLookup(db: Db, file: string | null, busyTimeoutMs: number): OpenedSessionLookup {
+  return file ? openNativeLookup(db, file, busyTimeoutMs) : openDrizzleLookup(db);
+}
+
+function openDrizzleLookup(db: Db): OpenedSessionLookup {
+  const prepared = selectSession(db).limit(1).prepare();
+  return {
+    lookup: async (id) => {
+      const [row] = await prepared.execute({ id });
+      return row ? toLookupRow(row) : null;
+    },
+    close: () => {},
+  };
+}
+
+function openNativeLookup(db: Db, file: string, busyTimeoutMs: number): OpenedSessionLookup {
+  const query = selectSession(db).toSQL();
+  // The statement takes the session id and nothing else (the id is the primary key: one row).
+  if (query.params.length !== 1) throw new Error(`session lookup: expected one parameter, got ${query.params.length}`);
+  // A second connection to the same file (WAL: readers never wait for the writer). It only
+  // reads: query_only makes any write through it an error rather than a silent second writer.
+  const native = new Database(file, { timeout: busyTimeoutMs });
+  native.pragma("query_only = ON");
+  const statement = native.prepare(query.sql).raw(true);
+  return {
+    lookup: async (id) => {
+      const values = statement.get(id) as unknown[] | undefined;
+      if (!values) return null;
+      const flat: Record<string, unknown> = {};
+      for (let i = 0; i < FIELD_ENTRIES.length; i++) {
+        const [key, column] = FIELD_ENTRIES[i]!;
+        flat[key] = values[i] === null ? null : column.mapFromDriverValue(values[i]);
+      }
+      return toLookupRow(flat as FlatRow);
+    },
+    close: () => native.close(),
+  };
+}
+
+function toLookupRow({ username, userCreatedAt, locked, ...session }: FlatRow): SessionLookupRow {
+  return { session, user: { id: session.userId, username, createdAt: userCreatedAt, locked } };
+}
