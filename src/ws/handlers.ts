@@ -8,7 +8,7 @@ import { parseFrame } from "./parse.ts";
 import { ANONYMOUS_TYPES, CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage } from "./protocol.ts";
 import { secondsUntilToken, takeToken, type RateLimit } from "./rate-limit.ts";
 import { endSocket, type SocketRegistry } from "./registry.ts";
-import { sendError, sendMessage, type Socket } from "./send.ts";
+import { sendError, sendMessage, sendPingResult, type Socket } from "./send.ts";
 import { handleLogin, handleLoginComplete, handleRegister } from "./sign-in.ts";
 import type { SocketData } from "./socket-data.ts";
 
@@ -85,7 +85,7 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
       if (ended) return endSocket(ws, ended);
       // ping, the commonest message, is answered without a promise.
       if (frame.ok && frame.message.type === "ping") {
-        return sendMessage(ws, { type: "result", id: frame.message.id, ok: true, user: ws.data.user });
+        return sendPingResult(ws, frame.message.id);
       }
       void handleRequest(deps, ws, id, frame.ok ? frame.message : null, appMessage);
     },
