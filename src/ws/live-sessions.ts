@@ -3,6 +3,7 @@
 import type { AuthContext, SessionEndReason } from "../auth/context.ts";
 import { latestRevocationId, readRevocations, type Revocation } from "../auth/revocations.ts";
 import { findSessionsByIds, invalidateSession, recordSessionActivity, type SessionInfo } from "../auth/sessions.ts";
+import { DeadlineQueue } from "../lib/deadline-queue.ts";
 import type { Logger } from "../lib/log.ts";
 import type { SocketRegistry } from "./registry.ts";
 import type { Socket } from "./send.ts";
@@ -17,16 +18,17 @@ export interface LiveSessionsOptions {
 interface Entry {
   absoluteExpiresAt: number;
   lastSeenAt: number;
-  timer: ReturnType<typeof setTimeout> | null;
 }
 
-// setTimeout cannot wait longer than this; longer expiries re-arm when it fires.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const FEED_PAGE_SIZE = 1000;
 
 export class LiveSessions {
   private readonly entries = new Map<string, Entry>();
   private readonly pendingActivity = new Map<string, number>();
+  // Each session's expiry in our view, all on one timer.
+  private readonly expiries = new DeadlineQueue((sessionId) =>
+    void this.onExpiry(sessionId).catch((err) => this.logger.error({ event: "expiry_error", err })),
+  );
   private lastRevocationId = 0;
   private readonly intervals: ReturnType<typeof setInterval>[] = [];
   private feedRunning = false;
@@ -51,12 +53,12 @@ export class LiveSessions {
   /** Stops all timers and writes the activity not yet written. */
   async stop(): Promise<void> {
     for (const interval of this.intervals) clearInterval(interval);
-    for (const entry of this.entries.values()) if (entry.timer) clearTimeout(entry.timer);
+    this.expiries.clear();
     this.entries.clear();
     await this.flushActivity();
   }
 
-  /** Binds `ws` to `session` (handshake or login.complete) and arms the session's expiry timer. */
+  /** Binds `ws` to `session` (handshake or login.complete) and schedules the session's expiry. */
   attach(ws: Socket, user: NonNullable<Socket["data"]["user"]>, session: SessionInfo): void {
     const previous = ws.data.sessionId;
     this.registry.unbind(ws);
@@ -103,9 +105,9 @@ export class LiveSessions {
     this.forgetIfUnused(fromId);
   }
 
-  /** Number of sessions with timers and pending writes (for leak checks). */
-  size(): { sessions: number; pendingActivity: number } {
-    return { sessions: this.entries.size, pendingActivity: this.pendingActivity.size };
+  /** Number of sessions tracked, with a scheduled expiry, and with pending writes (for leak checks). */
+  size(): { sessions: number; expiries: number; pendingActivity: number } {
+    return { sessions: this.entries.size, expiries: this.expiries.size, pendingActivity: this.pendingActivity.size };
   }
 
   /** Reads the revocation feed and closes the sockets it names. Cost grows with revocations only. */
@@ -170,28 +172,22 @@ export class LiveSessions {
     this.endSessions([row.sessionId], reason, row.exceptSocketId);
   }
 
-  // Merges what we know of a session (ours and the database's) and re-arms its timer.
+  // Merges what we know of a session (ours and the database's) and reschedules its expiry.
   private track(session: SessionInfo): void {
-    const entry = this.entries.get(session.id) ?? { absoluteExpiresAt: session.absoluteExpiresAt, lastSeenAt: 0, timer: null };
+    const entry = this.entries.get(session.id) ?? { absoluteExpiresAt: session.absoluteExpiresAt, lastSeenAt: 0 };
     entry.absoluteExpiresAt = session.absoluteExpiresAt;
     entry.lastSeenAt = Math.max(entry.lastSeenAt, session.lastSeenAt);
     this.entries.set(session.id, entry);
-    this.arm(session.id, entry);
-  }
-
-  private arm(sessionId: string, entry: Entry): void {
-    if (entry.timer) clearTimeout(entry.timer);
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, this.expiryOf(entry) - Date.now()));
-    entry.timer = setTimeout(() => void this.onExpiryTimer(sessionId).catch((err) => this.logger.error({ event: "expiry_error", err })), delay);
+    this.expiries.set(session.id, this.expiryOf(entry));
   }
 
   // At the expiry in our view, ask the database: other instances may have seen activity since.
-  private async onExpiryTimer(sessionId: string): Promise<void> {
+  // (Activity on this process moves lastSeenAt without rescheduling; it is looked at here.)
+  private async onExpiry(sessionId: string): Promise<void> {
     const entry = this.entries.get(sessionId);
     if (!entry) return;
-    entry.timer = null;
     const now = Date.now();
-    if (this.expiryOf(entry) > now) return this.arm(sessionId, entry);
+    if (this.expiryOf(entry) > now) return this.expiries.set(sessionId, this.expiryOf(entry));
     await this.flushActivity();
     const [session] = await findSessionsByIds(this.auth, [sessionId]);
     if (session && session.expiresAt > Date.now()) return this.track(session);
@@ -212,8 +208,7 @@ export class LiveSessions {
 
   private forgetIfUnused(sessionId: string): void {
     if (this.registry.socketsOfSession(sessionId).length > 0) return;
-    const entry = this.entries.get(sessionId);
-    if (entry?.timer) clearTimeout(entry.timer);
+    this.expiries.delete(sessionId);
     this.entries.delete(sessionId);
   }
 

@@ -148,5 +148,6 @@ describe("nothing leaks", () => {
     while (server.running.registry.size().sockets > 0 && Date.now() < deadline) await Bun.sleep(20);
     expect(server.running.registry.size()).toEqual({ sockets: 0, sessions: 0, users: 0 });
     expect(server.running.live.size().sessions).toBe(0);
+    expect(server.running.live.size().expiries).toBe(0);
   });
 });
