@@ -15,8 +15,10 @@ const CLOSE_CODE_BY_REASON: Record<SessionEndReason, number> = {
 
 export class SocketRegistry {
   private readonly byId = new Map<string, Socket>();
-  private readonly bySession = new Map<string, Set<Socket>>();
-  private readonly byUser = new Map<string, Set<Socket>>();
+  // Arrays, not Sets: a session or user has few sockets (at most the per-user limit), and an
+  // idle socket's index entries are a part of its memory worth keeping small (bench/RESULTS.md).
+  private readonly bySession = new Map<string, Socket[]>();
+  private readonly byUser = new Map<string, Socket[]>();
 
   /** Starts tracking a socket (anonymous ones too, for shutdown). */
   add(ws: Socket): void {
@@ -100,15 +102,16 @@ export function endSocket(ws: Socket, reason: SessionEndReason): void {
   ws.close(CLOSE_CODE_BY_REASON[reason], reason);
 }
 
-function addTo(map: Map<string, Set<Socket>>, key: string, ws: Socket): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(ws);
+function addTo(map: Map<string, Socket[]>, key: string, ws: Socket): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [ws]);
+  else if (!list.includes(ws)) list.push(ws);
 }
 
-function removeFrom(map: Map<string, Set<Socket>>, key: string, ws: Socket): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(ws);
-  if (set.size === 0) map.delete(key);
+function removeFrom(map: Map<string, Socket[]>, key: string, ws: Socket): void {
+  const list = map.get(key);
+  const at = list?.indexOf(ws) ?? -1;
+  if (!list || at < 0) return;
+  list.splice(at, 1);
+  if (list.length === 0) map.delete(key);
 }
