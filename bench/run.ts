@@ -5,7 +5,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { replaceSection } from "./report.ts";
 import { makeCertificate } from "./lib/cert.ts";
-import { runIdleLine, runOnOneServer, type Row } from "./lib/lines.ts";
+import { runIdleLine, runInRounds, runOnOneServer, type Row } from "./lib/lines.ts";
 import { describeMachine, describeSource } from "./lib/machine.ts";
 import { isPartial, makePlan } from "./lib/plan.ts";
 import { reading } from "./lib/reading.ts";
@@ -36,8 +36,8 @@ const source = describeSource(REPO_ROOT);
 const rows: Row[] = [];
 const throughputLines = plan.lines.filter((line) => line === "upgrade" || line === "echo100" || line === "echo1000");
 try {
-  for (const spec of plan.specs) if (throughputLines.length) rows.push(...(await runOnOneServer(spec, throughputLines, plan, files, log)));
-  if (plan.lines.includes("idle")) for (const spec of plan.specs) rows.push(await runIdleLine(spec, plan, files, log));
+  if (throughputLines.length) rows.push(...(await runInRounds(plan.specs, plan, (spec, once) => runOnOneServer(spec, throughputLines, once, files, log))));
+  if (plan.lines.includes("idle")) rows.push(...(await runInRounds(plan.specs, plan, async (spec, once) => [await runIdleLine(spec, once, files, log)])));
   const latchSpec = plan.specs.find((spec) => spec.kind === "latch");
   if (plan.lines.includes("signin") && latchSpec) rows.push(...(await runOnOneServer(latchSpec, ["signin"], plan, files, log)));
 } finally {
@@ -54,7 +54,7 @@ const setup = [
   `- Machine: ${machine}.`,
   `- Versions: ${versions}.`,
   `- Load client: one Bun process (native WebSocket) pinned to core ${CLIENT_CORE} with \`taskset\`; each server its own process pinned to the other core. All traffic on 127.0.0.1; one self-signed ECDSA P-256 certificate per run for every TLS server.`,
-  `- Each line ${plan.trials} time(s): median (min-max). Warm-up ${plan.warmupMs / 1000} s, then a ${plan.windowMs / 1000} s window for upgrades and echo; a window in which other processes used more than ${plan.policy.maxOtherCores} of a core is run again (up to ${plan.policy.retries} times) and flagged if still disturbed.`,
+  `- Each line ${plan.trials} time(s): median (min-max). Trials run in rounds (every server once per round, a fresh process for each), so drift during the pass falls on all servers alike. Warm-up ${plan.warmupMs / 1000} s, then a ${plan.windowMs / 1000} s window for upgrades and echo; a window in which other processes used more than ${plan.policy.maxOtherCores} of a core is run again (up to ${plan.policy.retries} times) and flagged if still disturbed.`,
   "- Sessions: 10,000 in each server's store (10 per user, 1,000 users); each client takes the next cookie. Peers: express-session MemoryStore, pre-populated; bun:sqlite table for the lookup peer; Latch: its own libSQL database, seeded through `createSession`.",
   `- Latch runs as \`bun src/main.ts\` with its defaults (info logging, Origin allow-list, 20 sockets per user, session checks on every message) except the per-socket message rate limit, raised for the load: ${Object.entries(LATCH_LOAD_ENV).map(([k, v]) => `${k}=${v}`).join(", ")}.`,
   "- The echo is the same JSON request on every server: `{\"type\":\"ping\",\"id\":n}` answered by `{\"type\":\"result\",\"id\":n,\"ok\":true,\"user\":...}` (Socket.IO: an `echo` event answered through its acknowledgement). Bare Bun parses and answers the same JSON, without auth.",

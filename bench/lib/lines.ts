@@ -58,7 +58,7 @@ export async function runOnOneServer(spec: ServerSpec, lines: LineId[], plan: Pl
       const trials: Trial[] = [];
       for (let i = 0; i < plan.trials; i++) {
         const trial = await runTrial(configFor(line, server, plan), plan.policy, log);
-        log(`  ${LINE_NAMES[line]}, ${label(spec)}, trial ${i + 1}: ${describeTrial(line, trial)}`);
+        log(`  ${LINE_NAMES[line]}, ${label(spec)}, trial ${(plan.firstTrial ?? 1) + i}: ${describeTrial(line, trial)}`);
         trials.push(trial);
       }
       rows.push({ line, spec, trials });
@@ -76,11 +76,30 @@ export async function runIdleLine(spec: ServerSpec, plan: Plan, files: RunFiles,
     const server = await startServer(spec, files, spec.kind === "latch" ? plan.latchEnv : {});
     try {
       const trial = await runTrial(configFor("idle", server, plan), plan.policy, log);
-      log(`  ${LINE_NAMES.idle}, ${label(spec)}, trial ${i + 1}: ${describeTrial("idle", trial)}`);
+      log(`  ${LINE_NAMES.idle}, ${label(spec)}, trial ${(plan.firstTrial ?? 1) + i}: ${describeTrial("idle", trial)}`);
       trials.push(trial);
     } finally {
       await server.stop();
     }
   }
   return { line: "idle", spec, trials };
+}
+
+/**
+ * Runs `run` on every spec once per round, `plan.trials` rounds, and joins each line's trials:
+ * the servers take turns, so a machine that drifts during a long pass weighs on all of them alike
+ * (run one after another, the last server measured alone caught the drift).
+ */
+export async function runInRounds(specs: ServerSpec[], plan: Plan, run: (spec: ServerSpec, once: Plan) => Promise<Row[]>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let round = 0; round < plan.trials; round++) {
+    for (const spec of specs) {
+      for (const row of await run(spec, { ...plan, trials: 1, firstTrial: round + 1 })) {
+        const joined = rows.find((known) => known.line === row.line && known.spec === row.spec);
+        if (joined) joined.trials.push(...row.trials);
+        else rows.push(row);
+      }
+    }
+  }
+  return rows;
 }

@@ -15,6 +15,8 @@ export const LINE_NAMES: Record<LineId, string> = {
 export interface Plan {
   quick: boolean;
   trials: number;
+  /** The number of the first trial, for the logs (rounds run one trial at a time). */
+  firstTrial?: number;
   specs: ServerSpec[];
   lines: LineId[];
   warmupMs: number;
