@@ -64,12 +64,11 @@ export async function validateSessionToken(
   if (!equalsConstantTime(found.session.secretHash, hashSecret(secret))) return null;
   const now = Date.now();
   const info = toSessionInfo(ctx, found.session);
-  if (info.expiresAt <= now || found.user.locked) {
+  if (info.expiresAt <= now || found.userLocked) {
     await invalidateSession(ctx, id, "expired");
     return null;
   }
-  const { locked: _locked, ...user } = found.user;
-  return { session: touch ? await touchSession(ctx, found.session, info, now) : info, user };
+  return { session: touch ? await touchSession(ctx, found.session, info, now) : info, user: found.user };
 }
 
 /** The session by public id if it is still valid (no secret needed: for already-trusted callers). */

@@ -9,7 +9,8 @@ import type { Db } from "./client.ts";
 
 export interface SessionLookupRow {
   session: typeof sessions.$inferSelect;
-  user: { id: string; username: string; createdAt: number; locked: boolean };
+  user: { id: string; username: string; createdAt: number };
+  userLocked: boolean;
 }
 
 /** The session `sessionId` and its user, or null when there is no such session. */
@@ -20,20 +21,15 @@ export interface OpenedSessionLookup {
   close(): void;
 }
 
-// One flat row, so the native statement's positional columns map back by the same keys.
-const FIELDS = {
-  ...getTableColumns(sessions),
-  username: users.username,
-  userCreatedAt: users.createdAt,
-  locked: users.locked,
-};
-const FIELD_ENTRIES = Object.entries(FIELDS);
-
-type FlatRow = Awaited<ReturnType<ReturnType<typeof selectSession>["execute"]>>[number];
+const SESSION_COLUMNS = getTableColumns(sessions);
+const USER_FIELDS = { username: users.username, createdAt: users.createdAt, locked: users.locked };
+// The native statement returns the columns in the select's order: the session's, then the user's.
+const SESSION_ENTRIES = Object.entries(SESSION_COLUMNS);
+const USERNAME_AT = SESSION_ENTRIES.length;
 
 function selectSession(db: Db) {
   return db
-    .select(FIELDS)
+    .select({ session: SESSION_COLUMNS, user: USER_FIELDS })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, sql.placeholder("id")));
@@ -52,7 +48,9 @@ function openDrizzleLookup(db: Db): OpenedSessionLookup {
   return {
     lookup: async (id) => {
       const [row] = await prepared.execute({ id });
-      return row ? toLookupRow(row) : null;
+      if (!row) return null;
+      const { username, createdAt, locked } = row.user;
+      return { session: row.session, user: { id: row.session.userId, username, createdAt }, userLocked: locked };
     },
     close: () => {},
   };
@@ -71,17 +69,15 @@ function openNativeLookup(db: Db, file: string, busyTimeoutMs: number): OpenedSe
     lookup: async (id) => {
       const values = statement.get(id) as unknown[] | undefined;
       if (!values) return null;
-      const flat: Record<string, unknown> = {};
-      for (let i = 0; i < FIELD_ENTRIES.length; i++) {
-        const [key, column] = FIELD_ENTRIES[i]!;
-        flat[key] = values[i] === null ? null : column.mapFromDriverValue(values[i]);
+      const session: Record<string, unknown> = {};
+      for (let i = 0; i < SESSION_ENTRIES.length; i++) {
+        const [key, column] = SESSION_ENTRIES[i]!;
+        session[key] = values[i] === null ? null : column.mapFromDriverValue(values[i]);
       }
-      return toLookupRow(flat as FlatRow);
+      const row = session as SessionLookupRow["session"];
+      const user = { id: row.userId, username: values[USERNAME_AT] as string, createdAt: values[USERNAME_AT + 1] as number };
+      return { session: row, user, userLocked: users.locked.mapFromDriverValue(values[USERNAME_AT + 2] as number) === true };
     },
     close: () => native.close(),
   };
-}
-
-function toLookupRow({ username, userCreatedAt, locked, ...session }: FlatRow): SessionLookupRow {
-  return { session, user: { id: session.userId, username, createdAt: userCreatedAt, locked } };
 }

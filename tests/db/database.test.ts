@@ -200,7 +200,8 @@ describe("the session lookup (a second, read-only connection on the same file)",
       const native = await database.lookupSession("s1");
       expect(native).toEqual({
         session: { id: "s1", secretHash: "h", userId: "u1", createdAt: now - 3, lastSeenAt: now - 2, expiresAt: now + 60_000, ip: null, userAgent: "agent" },
-        user: { id: "u1", username: "ann", createdAt: now - 5, locked: true },
+        user: { id: "u1", username: "ann", createdAt: now - 5 },
+        userLocked: true,
       });
       expect(await drizzleLookup.lookup("s1")).toEqual(native!);
       expect(await database.lookupSession("missing")).toBeNull();
