@@ -77,7 +77,7 @@ await measure("bun:sqlite, statement prepared once + sync SHA-256 + timingSafeEq
 });
 await measure("socket id from crypto.randomBytes(16).toString('base64url')", () => randomBytes(16).toString("base64url"));
 
-// 3. One info log line (ws_open has this shape) to /dev/null, with Latch's redact list and without.
+// 3. One info log line (the shape of ws_close) to /dev/null, with Latch's redact list and without.
 const devNull = openSync("/dev/null", "w");
 const redacted = createLogger("info");
 const latchLike = pino(

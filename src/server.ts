@@ -85,7 +85,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     onSessionsEnded: (sessionIds, reason, exceptSocketId) => live.endSessions(sessionIds, reason, exceptSocketId),
     onSessionRotated: (fromId, to) => live.moveSessions(fromId, to),
   });
-  // A refused handshake is a request like any other: one log line (an accepted one logs ws_open).
+  // A refused handshake is a request like any other: one log line (an accepted one logs ws_close when it ends).
   async function upgradeOrLog(request: Request, server: Server<SocketData>): Promise<Response | undefined> {
     const refused = await upgradeSocket(request, server, upgradeDeps);
     if (refused) {

@@ -57,7 +57,9 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
           if (!ws.data.user) ws.close(CLOSE_CODES.authenticationTimeout, "authentication timeout");
         }, limits.anonSocketMs);
       }
-      deps.logger.info({ event: "ws_open", user: ws.data.user?.id ?? null, ip: ws.data.client.ip });
+      // Info level logs a socket once, when it closes, with how long it lived (as access logs do
+      // for upgraded connections); the open line is for debugging and costs a write per handshake.
+      deps.logger.debug({ event: "ws_open", user: ws.data.user?.id ?? null, ip: ws.data.client.ip });
       sendMessage(ws, { type: "welcome", protocol: PROTOCOL_VERSION, user: ws.data.user });
     },
 
@@ -95,7 +97,8 @@ export function createSocketHandler(deps: SocketDeps): WebSocketHandler<SocketDa
       deps.live.detach(ws);
       deps.app.onClosed?.(ws);
       if (ws.data.anonymousTimer) clearTimeout(ws.data.anonymousTimer);
-      deps.logger.info({ event: "ws_close", code, user: ws.data.user?.id ?? null, ip: ws.data.client.ip });
+      const ms = Date.now() - ws.data.openedAt;
+      deps.logger.info({ event: "ws_close", code, user: ws.data.user?.id ?? null, ip: ws.data.client.ip, ms });
     },
   };
 }

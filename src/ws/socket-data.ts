@@ -7,6 +7,8 @@ export interface SocketData {
   /** Random per-socket id; tickets are bound to it (TIX-2). Never sent to the client. */
   socketId: string;
   client: ClientInfo;
+  /** When the handshake was accepted (ms since the epoch), for the close log's duration. */
+  openedAt: number;
   user: PublicUser | null;
   /** The session this socket is bound to; null while anonymous. Never sent to the client. */
   sessionId: string | null;

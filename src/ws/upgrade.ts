@@ -35,6 +35,7 @@ export async function upgradeSocket(
   const data: SocketData = {
     socketId: generateId(),
     client: readClientInfo(request, server as Server<unknown>, deps.trustedProxies),
+    openedAt: Date.now(),
     user: null,
     sessionId: null,
     handshakeSession: null,
