@@ -44,7 +44,9 @@ export function makePlan(argv: string[]): Plan {
   );
   return {
     quick,
-    trials: Number(option("trials") ?? (quick ? 1 : 3)),
+    // Five in a full pass: one trial of the same server on this machine varies by about +-10%,
+    // as much as the targets' margins, so the median needs more than three.
+    trials: Number(option("trials") ?? (quick ? 1 : 5)),
     specs,
     lines: (option("lines")?.split(",") as LineId[] | undefined) ?? ALL_LINES,
     warmupMs: quick ? 500 : 2000,
