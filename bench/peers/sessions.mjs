@@ -1,20 +1,38 @@
-// The Node peers' express-session setup: one MemoryStore pre-populated with 10,000 signed-in
-// sessions, and their signed `connect.sid` cookies written to COOKIES_FILE for the load client.
+// What both Node peers start from: an express server with express-session over one MemoryStore
+// pre-populated with 10,000 signed-in sessions, whose signed `connect.sid` cookies are written to
+// COOKIES_FILE for the load client.
 import { createHmac, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import express from "express";
 import session from "express-session";
 
 const SECRET = randomBytes(32).toString("hex");
 const DAY_MS = 86_400_000;
 
+/**
+ * What both Node peers start from: an express app with the session middleware and a health
+ * route, on an HTTPS server when TLS_CERT/TLS_KEY are set (plain HTTP otherwise).
+ */
+export function createSessionServer() {
+  const tls = tlsOptions();
+  const sessionParser = makeSessionMiddleware(tls !== null);
+  const app = express();
+  app.use(sessionParser);
+  app.get("/healthz", (_req, res) => res.json({ ok: true }));
+  const server = tls ? createHttpsServer(tls, app) : createHttpServer(app);
+  return { tls, sessionParser, server };
+}
+
 /** TLS options from TLS_CERT/TLS_KEY, or null for plain ws://. */
-export function tlsOptions() {
+function tlsOptions() {
   if (!process.env.TLS_CERT) return null;
   return { cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) };
 }
 
 /** express-session middleware over a MemoryStore holding `count` sessions (10 per user). */
-export function makeSessionMiddleware(secure, count = Number(process.env.SESSIONS ?? 10_000)) {
+function makeSessionMiddleware(secure, count = Number(process.env.SESSIONS ?? 10_000)) {
   const store = new session.MemoryStore();
   const cookies = [];
   for (let i = 0; i < count; i++) {

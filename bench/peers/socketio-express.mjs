@@ -2,19 +2,10 @@
 // rejected by an io.use guard; "echo" events answered through the acknowledgement callback.
 // WebSocket transport only (the load client speaks Engine.IO v4 over a plain WebSocket).
 // Env: PORT, TLS_CERT + TLS_KEY, COOKIES_FILE, SESSIONS.
-import { createServer as createHttpServer } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import express from "express";
 import { Server } from "socket.io";
-import { announce, makeSessionMiddleware, tlsOptions } from "./sessions.mjs";
+import { announce, createSessionServer } from "./sessions.mjs";
 
-const tls = tlsOptions();
-const sessionParser = makeSessionMiddleware(tls !== null);
-const app = express();
-app.use(sessionParser);
-app.get("/healthz", (_req, res) => res.json({ ok: true }));
-
-const server = tls ? createHttpsServer(tls, app) : createHttpServer(app);
+const { tls, sessionParser, server } = createSessionServer();
 let origin = "";
 const io = new Server(server, {
   transports: ["websocket"],

@@ -1,19 +1,10 @@
 // Peer "ws + express-session" on Node: the upgrade is authenticated from the session cookie
 // (the ws README's express-session example), then the same JSON ping/result protocol.
 // Env: PORT, TLS_CERT + TLS_KEY, COOKIES_FILE, SESSIONS.
-import { createServer as createHttpServer } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import express from "express";
 import { WebSocketServer } from "ws";
-import { announce, makeSessionMiddleware, tlsOptions } from "./sessions.mjs";
+import { announce, createSessionServer } from "./sessions.mjs";
 
-const tls = tlsOptions();
-const sessionParser = makeSessionMiddleware(tls !== null);
-const app = express();
-app.use(sessionParser);
-app.get("/healthz", (_req, res) => res.json({ ok: true }));
-
-const server = tls ? createHttpsServer(tls, app) : createHttpServer(app);
+const { tls, sessionParser, server } = createSessionServer();
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 let origin = "";
 
