@@ -60,10 +60,7 @@ function openNativeLookup(db: Db, file: string, busyTimeoutMs: number): OpenedSe
   const query = selectSession(db).toSQL();
   // The statement takes the session id and nothing else (the id is the primary key: one row).
   if (query.params.length !== 1) throw new Error(`session lookup: expected one parameter, got ${query.params.length}`);
-  // A second connection to the same file (WAL: readers never wait for the writer). It only
-  // reads: query_only makes any write through it an error rather than a silent second writer.
-  const native = new Database(file, { timeout: busyTimeoutMs });
-  native.pragma("query_only = ON");
+  const native = openReadOnlyConnection(file, busyTimeoutMs);
   const statement = native.prepare(query.sql).raw(true);
   return {
     lookup: async (id) => {
@@ -80,4 +77,14 @@ function openNativeLookup(db: Db, file: string, busyTimeoutMs: number): OpenedSe
     },
     close: () => native.close(),
   };
+}
+
+/**
+ * A second connection to the database file (WAL: readers never wait for the writer). It only
+ * reads: query_only makes any write through it an error rather than a silent second writer.
+ */
+export function openReadOnlyConnection(file: string, busyTimeoutMs: number): Database.Database {
+  const native = new Database(file, { timeout: busyTimeoutMs });
+  native.pragma("query_only = ON");
+  return native;
 }

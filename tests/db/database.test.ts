@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createClient, type Client } from "@libsql/client";
 import { openDatabase } from "../../src/db/client.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
-import { openSessionLookup } from "../../src/db/session-lookup.ts";
+import { openReadOnlyConnection, openSessionLookup } from "../../src/db/session-lookup.ts";
 import { readMigrations } from "../../src/db/read-migrations.ts";
 import { request, registerOverHttp } from "../helpers/http.ts";
 import { REPO_ROOT, spawnLatch } from "../helpers/process.ts";
@@ -181,6 +181,26 @@ describe("the session lookup (a second, read-only connection on the same file)",
       expect(await countRows(server.db, "revocations", "session_id = ? AND reason = 'expired'", [sessionId])).toBe(1);
     } finally {
       await server.stop();
+    }
+  });
+
+  test("the lookup's connection refuses writes (query_only) but reads what the main one wrote", async () => {
+    const dbPath = join(freshDir("data"), "latch.db");
+    const database = await openDatabase(`file:${dbPath}`);
+    const reader = openReadOnlyConnection(dbPath, 5000);
+    try {
+      const now = Date.now();
+      await database.client.execute({
+        sql: "INSERT INTO users (id, username, password_hash, created_at, password_changed_at) VALUES ('u2', 'bob', 'x', ?, ?)",
+        args: [now, now],
+      });
+      expect(reader.prepare("SELECT username FROM users WHERE id = 'u2'").raw(true).get()).toEqual(["bob"]);
+      expect(() => reader.prepare("DELETE FROM users").run()).toThrow(/readonly|read-only|query_only/i);
+      expect(() => reader.prepare("UPDATE sessions SET expires_at = 0").run()).toThrow(/readonly|read-only|query_only/i);
+      expect(await countRows(database.client, "users")).toBe(1);
+    } finally {
+      reader.close();
+      database.close();
     }
   });
 
